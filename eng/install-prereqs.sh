@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the tests need from Debian's packages: HAProxy (the lab's load balancer), Chromium (the
+# report test renders the HTML timeline), socat and wrk (benchmarks). Safe to run again: it installs only
+# what is missing. Needs root (or sudo) for apt-get.
+set -euo pipefail
+
+need=()
+command -v haproxy  >/dev/null 2>&1 || need+=(haproxy)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v socat    >/dev/null 2>&1 || need+=(socat)
+command -v wrk      >/dev/null 2>&1 || need+=(wrk)
+command -v kubectl  >/dev/null 2>&1 || need+=(kubectl)
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "prerequisites: all present (haproxy, chromium, socat, wrk, kubectl)"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "prerequisites: missing ${need[*]} and not root; install them with apt-get and run again." >&2
+    exit 1
+  fi
+fi
+
+echo "prerequisites: installing ${need[*]}"
+$sudo apt-get update -qq
+# kubectl is not in every Debian release; install the rest even when it is missing.
+for pkg in "${need[@]}"; do
+  if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null; then
+    echo "prerequisites: could not install '$pkg'; tests that need it will say so." >&2
+  fi
+done

@@ -1,0 +1,1 @@
+var app = WebApplication.CreateBuilder(args).Build(); app.MapGet("/", () => "ok"); app.Run();

@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace Handoff.Cli;
+
+/// <summary>Runs the command line: exit codes, Ctrl+C, and no stack trace for a user's mistake.</summary>
+internal static class CliHost
+{
+    /// <summary>Exit code for a clean or passed run.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code for findings at or above --fail-on, or failed requests in lab/verify.</summary>
+    public const int Findings = 1;
+
+    /// <summary>Exit code for usage errors or unreadable input.</summary>
+    public const int UsageOrInput = 2;
+
+    public static async Task<int> RunAsync(RootCommand root, string[] args)
+    {
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"handoff: {error.Message}");
+            }
+
+            await Console.Error.WriteLineAsync("Run 'handoff --help' for usage.");
+            return UsageOrInput;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("handoff: cancelled.");
+            return 130;
+        }
+    }
+}
