@@ -52,6 +52,12 @@ public static partial class YamlReader
         {
             return (documents, new InputError(file.DisplayName, e.Position.Line, e.Position.Column, e.Message));
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input instead of a YamlException.
+            var at = builder.LastPosition;
+            return (documents, new InputError(file.DisplayName, at.Line, at.Column, "The YAML is malformed after this point."));
+        }
 
         return (documents, null);
     }
@@ -133,6 +139,8 @@ public static partial class YamlReader
     {
         private readonly Dictionary<string, (YNode Node, long Size)> _anchors = new(StringComparer.Ordinal);
 
+        public SourcePosition LastPosition { get; private set; } = new(1, 1, 0);
+
         private sealed class Frame(ParsingEvent start, bool isMap, string? anchor)
         {
             public ParsingEvent StartEvent { get; } = start;
@@ -149,6 +157,7 @@ public static partial class YamlReader
             while (true)
             {
                 var e = parser.Consume<ParsingEvent>();
+                LastPosition = Position(e.End);
                 YNode? completed = null;
                 long completedSize = 0;
                 switch (e)
