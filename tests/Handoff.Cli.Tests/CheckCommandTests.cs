@@ -101,7 +101,7 @@ public sealed class CheckCommandTests : IDisposable
         run.ExitCode.ShouldBe(2);
         var errors = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         errors.Length.ShouldBe(2);
-        errors.ShouldContain(l => l.StartsWith($"handoff: {bad}:3:1: ", StringComparison.Ordinal) && l.EndsWith(".", StringComparison.Ordinal));
+        errors.ShouldContain(l => l.StartsWith($"handoff: {bad}:3:1: ", StringComparison.Ordinal) && l.EndsWith('.'));
         errors.ShouldContain(l => l.StartsWith($"handoff: {binary}: ", StringComparison.Ordinal));
         run.Stderr.ShouldNotContain("   at ");
         run.Stdout.ShouldContain("HO101", customMessage: "the good file is still analysed");
