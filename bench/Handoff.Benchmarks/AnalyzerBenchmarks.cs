@@ -15,6 +15,7 @@ namespace Handoff.Benchmarks;
 /// Resources per second = 10,000 / mean.
 /// </summary>
 [MemoryDiagnoser]
+[GcConcurrent(false)] // as the handoff CLI runs (ConcurrentGarbageCollection=false in Handoff.Cli.csproj)
 public class AnalyzerBenchmarks
 {
     /// <summary>Resources in the corpus.</summary>
