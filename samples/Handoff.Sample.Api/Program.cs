@@ -44,7 +44,14 @@ else
     app.MapGet("/healthz/live", () => "alive");
 }
 
-app.MapGet("/", () => "ok");
+// Counted so a test can compare what the server answered with what its clients received.
+var served = new ServedCounter();
+app.Lifetime.ApplicationStopped.Register(() => served.Report(app.Logger));
+app.MapGet("/", () =>
+{
+    served.Increment();
+    return "ok";
+});
 app.MapGet("/slow", async (int? ms, CancellationToken cancellationToken) =>
 {
     await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp(ms ?? 1000, 0, 600_000)), cancellationToken);
