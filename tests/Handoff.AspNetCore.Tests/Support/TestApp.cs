@@ -1,4 +1,5 @@
 using System.Net;
+using Handoff.AspNetCore.Shutdown;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -66,6 +67,8 @@ internal sealed class TestApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test that left a long delay running does not make every later test wait for it.
+        App.Services.GetRequiredService<ShutdownCoordinator>().EndDelay();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
