@@ -44,7 +44,7 @@ internal readonly record struct AdaptiveDelayPolicy(TimeSpan Floor, TimeSpan Cei
 internal readonly record struct AdaptiveDelayDecision(bool IsOver, DelayEndReason Reason, TimeSpan WaitBeforeNextCheck);
 
 /// <summary>Why a shutdown delay ended.</summary>
-public enum DelayEndReason
+internal enum DelayEndReason
 {
     /// <summary>The delay is not over.</summary>
     None,

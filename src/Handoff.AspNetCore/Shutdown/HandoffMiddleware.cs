@@ -47,7 +47,7 @@ internal sealed class HandoffMiddleware
         ];
     }
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         if (_coordinator.IsShuttingDown)
         {
@@ -55,17 +55,45 @@ internal sealed class HandoffMiddleware
         }
 
         var started = _time.GetTimestamp();
-        var registration = _tracker.Enter(AbortRequest, context);
+        var ticket = _tracker.Enter(AbortRequest, context);
+        Task pending;
         try
         {
-            await _next(context);
+            pending = _next(context);
+        }
+        catch
+        {
+            Exit(context, ticket, started);
+            throw;
+        }
+
+        // Most requests complete synchronously; only the others pay for an async state machine.
+        if (pending.IsCompletedSuccessfully)
+        {
+            Exit(context, ticket, started);
+            return Task.CompletedTask;
+        }
+
+        return AwaitAsync(pending, context, ticket, started);
+    }
+
+    private async Task AwaitAsync(Task pending, HttpContext context, RequestTicket ticket, long started)
+    {
+        try
+        {
+            await pending;
         }
         finally
         {
-            if (_tracker.Exit(registration))
-            {
-                Log.RequestAborted(_logger, context.Request.Method, context.Request.Path.Value ?? "/", _time.GetElapsedTime(started).TotalSeconds);
-            }
+            Exit(context, ticket, started);
+        }
+    }
+
+    private void Exit(HttpContext context, in RequestTicket ticket, long started)
+    {
+        if (_tracker.Exit(ticket))
+        {
+            Log.RequestAborted(_logger, context.Request.Method, context.Request.Path.Value ?? "/", _time.GetElapsedTime(started).TotalSeconds);
         }
     }
 

@@ -1,7 +1,7 @@
 namespace Handoff.AspNetCore.Shutdown;
 
 /// <summary>The phases of the shutdown sequence, in order.</summary>
-public enum ShutdownPhase
+internal enum ShutdownPhase
 {
     /// <summary>Serving; readiness follows the health checks.</summary>
     Running = 0,
