@@ -32,7 +32,10 @@ internal sealed class TestApp : IAsyncDisposable
         HttpProtocols protocols = HttpProtocols.Http1,
         IEnumerable<KeyValuePair<string, string?>>? configuration = null)
     {
-        var builder = WebApplication.CreateBuilder();
+        // An empty content root: the test output also holds the sample's appsettings.json (copied along with the
+        // sample, which the tests run as a child process), and its Handoff section must not leak in here.
+        var contentRoot = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "test-app-root")).FullName;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = contentRoot });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = protocols));
         if (configuration is not null)
