@@ -59,7 +59,7 @@ public static partial class LabManifestReader
 
         if (deployments.Count == 0)
         {
-            var what = workload is null ? "a Deployment" : $"a Deployment named '{workload}'";
+            var what = workload is null ? "Deployment" : $"Deployment named '{workload}'";
             throw new LabManifestException(file, 1, $"The manifest has no {what}; the lab runs one Deployment.");
         }
 
