@@ -4,6 +4,8 @@ using Handoff.Rollout.Tests.Support;
 
 namespace Handoff.Rollout.Tests.Lab;
 
+// In the lab collection: lab runs go one at a time, so that none starves another of CPU.
+[Collection(LabSmokeCollection.Name)]
 public class LabCancellationTests
 {
     [Fact(Timeout = 90_000)]

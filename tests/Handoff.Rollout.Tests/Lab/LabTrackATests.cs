@@ -3,6 +3,8 @@ using Handoff.Rollout.Timeline;
 
 namespace Handoff.Rollout.Tests.Lab;
 
+// In the lab collection: lab runs go one at a time, so that none starves another of CPU.
+[Collection(LabSmokeCollection.Name)]
 public class LabTrackATests
 {
     [Fact(Timeout = 90_000)]
