@@ -382,7 +382,7 @@ public sealed class LabRunner
         {
             var pods = _pods.Values.ToList();
             _progress?.Report(new LabProgress(
-                _clock.Elapsed - loadStart,
+                _clock.Elapsed,
                 counters.Sent,
                 counters.Failed,
                 pods.Count(p => p.Ready && !p.Terminating),

@@ -75,7 +75,7 @@ public class LabManifestReaderTests
     }
 
     [Theory]
-    [InlineData("env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}}}]", "valueFrom")]
+    [InlineData("env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}}}]", "valueFrom the lab cannot resolve")]
     [InlineData("readinessProbe: {exec: {command: [cat, /tmp/ready]}}", "exec and grpc probes")]
     [InlineData("ports: [{containerPort: 8080}]\n          readinessProbe: {httpGet: {path: /, port: 9090}}", "port 9090")]
     [InlineData("lifecycle: {preStop: {tcpSocket: {port: 8080}}}", "'sleep', 'exec' or 'httpGet'")]
@@ -85,6 +85,14 @@ public class LabManifestReaderTests
 
         error.Message.ShouldContain(expected);
         error.Line.ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public void Parse_DownwardApiEnv_ResolvesPodNameNamespaceAndIp()
+    {
+        var spec = LabManifestReader.Parse(Deployment("env: [{name: A, value: x}, {name: P, valueFrom: {fieldRef: {fieldPath: metadata.name}}}, {name: N, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}, {name: I, valueFrom: {fieldRef: {fieldPath: status.podIP}}}]"), "m.yaml");
+
+        spec.Environment.ShouldBe([new("A", "x"), new("P", "{pod}"), new("N", "default"), new("I", "127.0.0.1")]);
     }
 
     [Fact]
