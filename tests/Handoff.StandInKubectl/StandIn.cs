@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -10,7 +11,7 @@ namespace Handoff.StandInKubectl;
 /// <remarks>
 /// <para>Environment: HANDOFF_STANDIN_SCENARIO (a directory with scenario.json, deployment.NAME.json and the
 /// streams pods.jsonl, endpointslices.jsonl, events.jsonl) and HANDOFF_STANDIN_STATE (a writable directory: the
-/// call log 'calls.log' and the 'epoch' file).</para>
+/// call log 'calls/' with one file per call, and the 'epoch' file).</para>
 /// <para>A stream line is either <c>{"at": SECONDS, "event": {watch event}}</c>, printed SECONDS after the epoch
 /// (lines with at &lt;= 0 are the initial listing, printed at once and skipped by --watch-only), or a bare
 /// watch event, printed as soon as it is read. After the last line the stand-in keeps reading the file as it
@@ -22,6 +23,7 @@ namespace Handoff.StandInKubectl;
 internal static class StandIn
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+    private static readonly JsonSerializerOptions ListJson = new() { WriteIndented = true, IndentSize = 4 };
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -106,6 +108,8 @@ internal static class StandIn
 
                 await ReplayAsync(Path.Combine(scenarioDir, stream), stateDir, call.Has("watch-only"), token);
                 return 0;
+            case ["get", "pods" or "pod"]:
+                return Print(await ListInitialAsync(Path.Combine(scenarioDir, "pods.jsonl"), token));
             default:
                 return Fail($"stand-in kubectl: unsupported call: {string.Join(' ', words)}");
         }
@@ -134,6 +138,40 @@ internal static class StandIn
         }
 
         return Print($"deployment \"{name}\" successfully rolled out\n");
+    }
+
+    /// <summary>The initial listing (lines with at &lt;= 0, or every bare line) as 'kubectl get -o json' prints a list.</summary>
+    private static async Task<string> ListInitialAsync(string file, CancellationToken token)
+    {
+        var items = new List<JsonElement>();
+        if (File.Exists(file))
+        {
+            foreach (var line in await File.ReadAllLinesAsync(file, token))
+            {
+                if (line.Trim().Length == 0)
+                {
+                    continue;
+                }
+
+                using var document = JsonDocument.Parse(line);
+                var root = document.RootElement;
+                var initial = !root.TryGetProperty("at", out var at) || at.GetDouble() <= 0;
+                var watchEvent = root.TryGetProperty("event", out var inner) ? inner : root;
+                if (initial && watchEvent.GetProperty("type").GetString() is "ADDED")
+                {
+                    items.Add(watchEvent.GetProperty("object").Clone());
+                }
+            }
+        }
+
+        var list = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["apiVersion"] = "v1",
+            ["items"] = items,
+            ["kind"] = "List",
+            ["metadata"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["resourceVersion"] = string.Empty },
+        };
+        return JsonSerializer.Serialize(list, ListJson) + "\n";
     }
 
     private static async Task ReplayAsync(string file, string stateDir, bool watchOnly, CancellationToken token)
@@ -255,8 +293,11 @@ internal static class StandIn
 
     private static void Log(string stateDir, string[] args)
     {
-        var line = JsonSerializer.Serialize(args) + "\n";
-        File.AppendAllText(Path.Combine(stateDir, "calls.log"), line);
+        // One file per call: calls run in parallel, and appends from many processes to one file can interleave.
+        var calls = Path.Combine(stateDir, "calls");
+        Directory.CreateDirectory(calls);
+        var name = string.Create(CultureInfo.InvariantCulture, $"{Stopwatch.GetTimestamp():D20}-{Environment.ProcessId}.json");
+        File.WriteAllText(Path.Combine(calls, name), JsonSerializer.Serialize(args));
     }
 
     private static DateTimeOffset Now() => TimeProvider.System.GetUtcNow();

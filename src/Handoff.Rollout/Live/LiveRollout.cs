@@ -9,7 +9,7 @@ namespace Handoff.Rollout.Live;
 /// <param name="Problem">Why not, as a sentence; null when completed.</param>
 public sealed record RolloutOutcome(bool Completed, string? Problem);
 
-/// <summary>Starts the rollout (or waits for one), follows it to the end, and waits for the old pods to go.</summary>
+/// <summary>Starts the rollout (or waits for one), follows it to the end, waits for the old pods to go, then for the tail.</summary>
 public static class LiveRollout
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
@@ -77,6 +77,13 @@ public static class LiveRollout
         if (timeline.TerminatingPods > 0)
         {
             timeline.AddNote($"{timeline.TerminatingPods} old pod(s) were still terminating when the run stopped.");
+        }
+
+        // The tail: late endpoint updates and failures that trail the last deletion still land in the run.
+        var tail = deadline - elapsed() is var left && left < options.Tail ? left : options.Tail;
+        if (tail > TimeSpan.Zero)
+        {
+            await Task.Delay(tail, cancellationToken);
         }
 
         return new RolloutOutcome(true, null);

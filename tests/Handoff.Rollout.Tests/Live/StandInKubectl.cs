@@ -54,9 +54,12 @@ internal sealed class StandInKubectl : IDisposable
     /// <summary>Every call the stand-in received, as argument lists, in order.</summary>
     public IReadOnlyList<string[]> Calls()
     {
-        var log = System.IO.Path.Combine(StateDirectory, "calls.log");
-        return File.Exists(log)
-            ? File.ReadAllLines(log).Select(line => JsonSerializer.Deserialize<string[]>(line)!).ToList()
+        var calls = System.IO.Path.Combine(StateDirectory, "calls");
+        return System.IO.Directory.Exists(calls)
+            ? System.IO.Directory.GetFiles(calls, "*.json")
+                .Order(StringComparer.Ordinal)
+                .Select(file => JsonSerializer.Deserialize<string[]>(File.ReadAllText(file))!)
+                .ToList()
             : [];
     }
 
