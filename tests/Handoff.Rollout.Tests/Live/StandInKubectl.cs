@@ -4,7 +4,7 @@ namespace Handoff.Rollout.Tests.Live;
 
 /// <summary>
 /// A STAND-IN kubectl for one test: a directory with an executable 'kubectl' wrapper that runs
-/// tests/Handoff.StandInKubectl against a scenario (recorded streams under tests/fixtures/verify, or files a
+/// tests/apps/Handoff.StandInKubectl against a scenario (recorded streams under tests/fixtures/verify, or files a
 /// test writes live). No cluster can run on this machine, so this is the one faked boundary.
 /// </summary>
 internal sealed class StandInKubectl : IDisposable
@@ -83,7 +83,7 @@ internal sealed class StandInKubectl : IDisposable
         var binary = System.IO.Path.Combine(AppContext.BaseDirectory, "Handoff.StandInKubectl");
         File.WriteAllText(standIn.ExecutablePath,
             "#!/bin/sh\n"
-            + "# STAND-IN kubectl for tests: replays recorded watch streams; see tests/Handoff.StandInKubectl.\n"
+            + "# STAND-IN kubectl for tests: replays recorded watch streams; see tests/apps/Handoff.StandInKubectl.\n"
             + $"export HANDOFF_STANDIN_SCENARIO='{scenarioDirectory}'\n"
             + $"export HANDOFF_STANDIN_STATE='{standIn.StateDirectory}'\n"
             + "export HANDOFF_STANDIN_MAX_SECONDS=120\n"

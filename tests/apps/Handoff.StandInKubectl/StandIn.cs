@@ -36,7 +36,7 @@ internal static class StandIn
         }
 
         // A safety net: the stand-in never outlives a test by much, even if nothing kills it.
-        var maxSeconds = int.TryParse(Environment.GetEnvironmentVariable("HANDOFF_STANDIN_MAX_SECONDS"), out var m) ? m : 300;
+        var maxSeconds = int.TryParse(Environment.GetEnvironmentVariable("HANDOFF_STANDIN_MAX_SECONDS"), CultureInfo.InvariantCulture, out var m) ? m : 300;
         using var lifetime = new CancellationTokenSource(TimeSpan.FromSeconds(maxSeconds));
         var scenario = Scenario.Load(scenarioDir);
         var call = Call.Parse(args);
@@ -261,7 +261,7 @@ internal static class StandIn
         var file = Path.Combine(stateDir, "epoch");
         while (true)
         {
-            if (File.Exists(file) && long.TryParse(await File.ReadAllTextAsync(file, token), out var ms))
+            if (File.Exists(file) && long.TryParse(await File.ReadAllTextAsync(file, token), CultureInfo.InvariantCulture, out var ms))
             {
                 return DateTimeOffset.FromUnixTimeMilliseconds(ms);
             }
