@@ -87,14 +87,14 @@ public sealed class Kubectl
     public Task<KubectlResult> RunLocalAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
         => RunCoreAsync([.. arguments], _options.CallTimeout, cancellationToken);
 
-    /// <summary>A runner like this one that names <paramref name="context"/> explicitly in every call.</summary>
+    /// <summary>A runner like this one that names <paramref name="context"/> and <paramref name="namespace"/> explicitly in every call.</summary>
     /// <remarks>Pinning the context found at start keeps a run on one cluster even if the kubeconfig's current context changes meanwhile.</remarks>
-    public Kubectl WithContext(string context)
+    public Kubectl WithContext(string context, string @namespace)
         => new(new KubectlOptions
         {
             Path = _options.Path,
             Context = context,
-            Namespace = _options.Namespace,
+            Namespace = @namespace,
             CallTimeout = _options.CallTimeout,
         }, _executable);
 
@@ -176,7 +176,7 @@ public sealed class Kubectl
         if (namespaced)
         {
             full.Add("--namespace");
-            full.Add(_options.Namespace);
+            full.Add(_options.Namespace ?? KubectlDefaults.Namespace);
         }
 
         return full;

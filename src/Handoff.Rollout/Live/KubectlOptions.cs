@@ -3,7 +3,7 @@ namespace Handoff.Rollout.Live;
 /// <summary>How to call kubectl: which binary, which context and namespace, and how long a call may take.</summary>
 /// <remarks>
 /// Defaults: <see cref="Path"/> is "kubectl" (found on PATH), no explicit context (the kubeconfig's current
-/// context), namespace "default", <see cref="CallTimeout"/> 30 seconds (see <see cref="KubectlDefaults"/>).
+/// context), the context's namespace, <see cref="CallTimeout"/> 30 seconds (see <see cref="KubectlDefaults"/>).
 /// </remarks>
 public sealed class KubectlOptions
 {
@@ -13,8 +13,8 @@ public sealed class KubectlOptions
     /// <summary>The kubeconfig context passed as --context; null uses the current context.</summary>
     public string? Context { get; init; }
 
-    /// <summary>The namespace of the Deployment and its pods. Defaults to "default".</summary>
-    public string Namespace { get; init; } = KubectlDefaults.Namespace;
+    /// <summary>The namespace of the Deployment and its pods; null uses the context's namespace ("default" when it names none).</summary>
+    public string? Namespace { get; init; }
 
     /// <summary>The longest a one-shot call (not a watch) may run. Defaults to 30 seconds.</summary>
     public TimeSpan CallTimeout { get; init; } = KubectlDefaults.CallTimeout;
@@ -26,7 +26,7 @@ public static class KubectlDefaults
     /// <summary>The executable name searched on PATH.</summary>
     public const string Executable = "kubectl";
 
-    /// <summary>The namespace used when none is given.</summary>
+    /// <summary>The namespace used when neither the options nor the context name one.</summary>
     public const string Namespace = "default";
 
     /// <summary>The longest a one-shot call may run.</summary>

@@ -6,7 +6,8 @@ namespace Handoff.Rollout.Live;
 /// <param name="Deployment">The Deployment, when every check passed.</param>
 /// <param name="Context">The kubeconfig context in use (the explicit one, or the current one).</param>
 /// <param name="Errors">One sentence per problem; empty when the run may start.</param>
-public sealed record PreflightResult(DeploymentInfo? Deployment, string Context, IReadOnlyList<string> Errors)
+/// <param name="Kubectl">The runner with context and namespace pinned, for the run.</param>
+public sealed record PreflightResult(DeploymentInfo? Deployment, string Context, IReadOnlyList<string> Errors, Kubectl? Kubectl = null)
 {
     /// <summary>Whether the run may start.</summary>
     public bool Passed => Errors.Count == 0 && Deployment is not null;
@@ -56,7 +57,8 @@ public static class LivePreflight
             return new PreflightResult(null, context, errors);
         }
 
-        kubectl = kubectl.WithContext(context);
+        var @namespace = kubectl.Options.Namespace ?? await ContextNamespaceAsync(kubectl, context, cancellationToken);
+        kubectl = kubectl.WithContext(context, @namespace);
 
         var permissions = needsRestart ? [.. ReadPermissions, RestartPermission] : ReadPermissions;
         await CheckPermissionsAsync(kubectl, permissions, context, errors, cancellationToken);
@@ -66,7 +68,7 @@ public static class LivePreflight
         }
 
         var info = await ReadDeploymentAsync(kubectl, deployment, context, errors, cancellationToken);
-        return new PreflightResult(info, context, errors);
+        return new PreflightResult(info, context, errors, kubectl);
     }
 
     private static async Task<string> CheckContextAsync(Kubectl kubectl, List<string> errors, CancellationToken cancellationToken)
@@ -110,6 +112,25 @@ public static class LivePreflight
         }
 
         return current.StandardOutput.Trim();
+    }
+
+    private static async Task<string> ContextNamespaceAsync(Kubectl kubectl, string context, CancellationToken cancellationToken)
+    {
+        // The namespace a context names is what plain 'kubectl get' would use; "default" when it names none.
+        string named;
+        try
+        {
+            var view = await kubectl.RunLocalAsync(
+                ["config", "view", "--minify", "--context", context, "--output", "jsonpath={.contexts[0].context.namespace}"], cancellationToken);
+            named = view.Succeeded ? view.StandardOutput.Trim() : string.Empty;
+        }
+        catch (KubectlException)
+        {
+            // The kubeconfig was readable a moment ago; if this call fails, the later calls say why.
+            named = string.Empty;
+        }
+
+        return named.Length > 0 ? named : KubectlDefaults.Namespace;
     }
 
     private static async Task CheckPermissionsAsync(

@@ -98,10 +98,11 @@ public class LiveWatcherTests
     internal static async Task<(Kubectl Kubectl, DeploymentInfo Deployment)> PreflightAsync(
         StandInKubectl standIn, string name, CancellationToken cancellationToken)
     {
-        var kubectl = Kubectl.TryCreate(new KubectlOptions { Path = standIn.ExecutablePath, Namespace = "shop" }, out var error)
+        // No namespace given: the stand-in's current context names 'shop', as a kubeconfig context can.
+        var kubectl = Kubectl.TryCreate(new KubectlOptions { Path = standIn.ExecutablePath }, out var error)
             ?? throw new InvalidOperationException(error);
         var preflight = await LivePreflight.RunAsync(kubectl, name, needsRestart: true, cancellationToken);
         preflight.Errors.ShouldBeEmpty();
-        return (kubectl.WithContext(preflight.Context), preflight.Deployment!);
+        return (preflight.Kubectl!, preflight.Deployment!);
     }
 }

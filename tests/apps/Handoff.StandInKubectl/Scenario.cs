@@ -9,6 +9,9 @@ internal sealed class Scenario
 
     public string? CurrentContext { get; init; } = "stand-in";
 
+    /// <summary>The namespace the current context names ('kubectl config view --minify' prints it), or null.</summary>
+    public string? ContextNamespace { get; init; }
+
     /// <summary>"VERB RESOURCE" pairs that 'auth can-i' answers "no" to.</summary>
     public List<string> Deny { get; init; } = [];
 

@@ -64,6 +64,11 @@ internal static class StandIn
             return Print(string.Join('\n', scenario.Contexts) + (scenario.Contexts.Count > 0 ? "\n" : string.Empty));
         }
 
+        if (words is ["config", "view", ..])
+        {
+            return Print(scenario.ContextNamespace ?? string.Empty);
+        }
+
         if (words is ["config", "current-context", ..])
         {
             return scenario.CurrentContext is { } current ? Print(current + "\n") : Fail("error: current-context is not set");
