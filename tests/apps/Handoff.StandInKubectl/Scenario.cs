@@ -21,6 +21,9 @@ internal sealed class Scenario
     /// <summary>Seconds after the epoch when 'rollout status' reports success.</summary>
     public double RolloutCompleteAt { get; init; } = 10;
 
+    /// <summary>When set, 'rollout status' succeeds once this file exists in the scenario directory (live streams).</summary>
+    public string? RolloutFinishedMarker { get; init; }
+
     /// <summary>The replica count 'rollout status' mentions.</summary>
     public int Replicas { get; init; } = 3;
 

@@ -122,6 +122,18 @@ internal static class StandIn
 
     private static async Task<int> RolloutStatusAsync(string target, Scenario scenario, string stateDir, Call call, CancellationToken token)
     {
+        if (scenario.RolloutFinishedMarker is { } marker)
+        {
+            // Live mode: the writer of the streams (the lab) says when the rollout finished.
+            var file = Path.Combine(Environment.GetEnvironmentVariable("HANDOFF_STANDIN_SCENARIO")!, marker);
+            while (!File.Exists(file))
+            {
+                await Task.Delay(Poll, token);
+            }
+
+            return Print($"deployment \"{target.Split('/').Last()}\" successfully rolled out\n");
+        }
+
         var epoch = await WaitForEpochAsync(stateDir, token);
         var timeout = call.Flag("timeout") is { } t && TimeSpan.TryParse("0:0:" + t.TrimEnd('s'), CultureInfo.InvariantCulture, out var parsed)
             ? parsed
