@@ -66,6 +66,20 @@ public static class LiveAttribution
         var slack = FailureAttributor.Slack;
         var pod = failure.Pod is { } name ? pods.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal)) : null;
 
+        // Killed at grace, with no backend named: in flight when a pod's container died with 137.
+        var killed = failure.Cause != FailureCause.Other ? null : pods.FirstOrDefault(p => p.KilledAt is { } k && request.Start <= k + slack && request.End >= k - slack
+            && (pod is null || ReferenceEquals(p, pod)));
+        if (killed is not null)
+        {
+            return failure with
+            {
+                Cause = FailureCause.KilledAtGrace,
+                Pod = killed.Name,
+                Explanation = string.Create(CultureInfo.InvariantCulture,
+                    $"In flight when '{killed.Name}' was killed at its grace deadline ({killed.KilledAt!.Value.TotalSeconds:0.000} s, exit code 137)."),
+            };
+        }
+
         // FailedPreStopHook: the hook failed on the pod the failure is tied to (or, with no pod, on a pod still an endpoint).
         var hooked = pod is { PreStopFailedAt: not null } ? pod : pod is null
             ? pods.FirstOrDefault(p => p.PreStopFailedAt is { } at && request.Start >= at - slack && p.EndpointUntil(DataPlaneLag) >= request.Start)
@@ -85,20 +99,6 @@ public static class LiveAttribution
         if (failure.Cause != FailureCause.Other)
         {
             return failure;
-        }
-
-        // Killed at grace, with no backend named: in flight when a pod's container died with 137.
-        var killed = pods.FirstOrDefault(p => p.KilledAt is { } k && request.Start <= k + slack && request.End >= k - slack
-            && (pod is null || ReferenceEquals(p, pod)));
-        if (killed is not null)
-        {
-            return failure with
-            {
-                Cause = FailureCause.KilledAtGrace,
-                Pod = killed.Name,
-                Explanation = string.Create(CultureInfo.InvariantCulture,
-                    $"In flight when '{killed.Name}' was killed at its grace deadline ({killed.KilledAt!.Value.TotalSeconds:0.000} s, exit code 137)."),
-            };
         }
 
         // The data plane lags the EndpointSlice: after SIGTERM and shortly after the slice dropped the pod.
