@@ -34,10 +34,12 @@ public sealed class HO501LbHealthcheckPathMismatch : WorkloadRule
             }
 
             var which = health.Node is null
-                ? $"Ingress '{alb.Ingress.Object.Name}' sets no healthcheck-path, so the ALB health-checks '/'"
-                : $"{health.Source.Kind} '{health.Source.Name}' sets healthcheck-path '{health.Value}'";
+                ? $"Ingress '{alb.Ingress.Object.Name}' sets no healthcheck-path for Service '{alb.Service.Object.Name}', so the ALB health-checks '/'"
+                : health.Source.Kind == "Service"
+                    ? $"Service '{health.Source.Name}' sets healthcheck-path '{health.Value}'"
+                    : $"Ingress '{health.Source.Name}' sets healthcheck-path '{health.Value}' for Service '{alb.Service.Object.Name}'";
             yield return RuleContext.Report(Rule, health.Source, health.Node,
-                $"{which} for Service '{alb.Service.Object.Name}', but the readiness probe of container '{readiness.Container.Name}' of {context.Workload.Kind} '{context.Workload.Name}' is '{readiness.Path}'; set 'alb.ingress.kubernetes.io/healthcheck-path: {readiness.Path}'.");
+                $"{which}, but the readiness probe of container '{readiness.Container.Name}' of {context.Workload.Kind} '{context.Workload.Name}' is '{readiness.Path}'; set 'alb.ingress.kubernetes.io/healthcheck-path: {readiness.Path}'.");
         }
     }
 }
