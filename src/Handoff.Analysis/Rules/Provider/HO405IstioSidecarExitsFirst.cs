@@ -96,7 +96,7 @@ public sealed partial class HO405IstioSidecarExitsFirst : WorkloadRule
             return $"the pod template has label istio.io/rev: {rev}";
         }
 
-        var ns = model.OfKind("Namespace").FirstOrDefault(n => n.Name == workload.Object.Namespace);
+        var ns = Handoff.Analysis.Timing.Providers.ProviderObjects.OfKind(model, "Namespace", string.Empty).FirstOrDefault(n => n.Name == workload.Object.Namespace);
         if (ns is not null && (Get(ns.Labels, "istio-injection") == "enabled" || ns.Labels.ContainsKey("istio.io/rev")))
         {
             return $"Namespace '{ns.Name}' enables injection";

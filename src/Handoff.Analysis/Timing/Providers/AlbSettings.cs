@@ -117,7 +117,7 @@ public sealed record AlbSettings(Ingress Ingress, Service Service, AlbFlavor Fla
         }
 
         // Both controllers use the class name 'alb' and the same annotation prefix; AlbConfig exists only on Alibaba Cloud.
-        return model.OfKind("AlbConfig", "alibabacloud.com").Any() || ingress.Object.Annotations.ContainsKey(HealthCheckEnabled)
+        return ProviderObjects.OfKind(model, "AlbConfig", "alibabacloud.com").Any() || ingress.Object.Annotations.ContainsKey(HealthCheckEnabled)
             ? AlbFlavor.Alibaba
             : AlbFlavor.Aws;
     }
@@ -127,7 +127,7 @@ public sealed record AlbSettings(Ingress Ingress, Service Service, AlbFlavor Fla
     {
         ArgumentNullException.ThrowIfNull(model);
         return className is null ? null
-            : model.OfKind("IngressClass", "networking.k8s.io").FirstOrDefault(c => c.Name == className) is { } cls
+            : ProviderObjects.OfKind(model, "IngressClass", "networking.k8s.io").FirstOrDefault(c => c.Name == className) is { } cls
                 ? ProviderObjects.StringAt(cls, "spec", "controller")?.Value
                 : null;
     }

@@ -92,7 +92,7 @@ public static class GkeBackends
             foreach (var port in service.Ports)
             {
                 var name = annotation is null ? null : BackendConfigFor(annotation, port);
-                var config = name is null ? null : model.OfKind("BackendConfig", BackendConfigGroup).FirstOrDefault(b => b.Namespace == service.Object.Namespace && b.Name == name);
+                var config = name is null ? null : ProviderObjects.OfKind(model, "BackendConfig", BackendConfigGroup).FirstOrDefault(b => b.Namespace == service.Object.Namespace && b.Name == name);
                 result.Add(new GkeBackend(service, port, name, config, policy, health));
             }
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Handoff.Analysis.Manifests;
 using Handoff.Analysis.Model;
 using Handoff.Analysis.Yaml;
@@ -15,6 +16,18 @@ public sealed record Located<T>(T Value, KubeObject Source, YNode? Node);
 /// <summary>Reading helpers for provider objects the model does not type (BackendConfig, GCPBackendPolicy, annotations).</summary>
 public static class ProviderObjects
 {
+    private static readonly ConditionalWeakTable<ClusterModel, ILookup<(string Kind, string Group), KubeObject>> ByKind = [];
+
+    /// <summary>
+    /// Objects of a kind and API group, through an index built once per model (rules ask per workload; a linear
+    /// scan each time would make large inputs quadratic).
+    /// </summary>
+    public static IEnumerable<KubeObject> OfKind(ClusterModel model, string kind, string group)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ByKind.GetValue(model, static m => m.Objects.ToLookup(o => (o.Kind, o.Group)))[(kind, group)];
+    }
+
     /// <summary>The value node of an annotation, or null.</summary>
     public static YNode? AnnotationNode(KubeObject obj, string key)
     {
@@ -83,7 +96,7 @@ public static class ProviderObjects
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(service);
-        foreach (var policy in model.OfKind(kind, group))
+        foreach (var policy in OfKind(model, kind, group))
         {
             if (policy.Namespace != service.Object.Namespace)
             {
