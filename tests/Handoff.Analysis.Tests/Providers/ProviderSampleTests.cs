@@ -41,7 +41,7 @@ public sealed class ProviderSampleTests
 
         result.Errors.ShouldBeEmpty();
         result.Profile.Profile.Id.ShouldBe(profile);
-        result.Profile.Reason.ShouldContain("'default/");
+        result.Profile.Reason.ShouldContain("'shop-");
         result.Findings.Where(f => f.Severity >= Severity.Warning).Select(f => $"{f.RuleId} {f.Message}").ShouldBeEmpty();
         result.Model.Workloads.ShouldHaveSingleItem().IsServing.ShouldBeTrue();
     }
