@@ -36,22 +36,40 @@ public abstract class Pid1Rule : IRule
         {
             foreach (var container in workload.Pod.Containers)
             {
-                if (container.Command is not { Count: > 0 } command)
+                if (CommandLine(container) is not var (argv, at))
                 {
-                    continue; // The image's ENTRYPOINT is in force; its Dockerfile is judged on its own.
+                    continue;
                 }
 
-                var argv = command.Concat(container.Args ?? []).ToList();
                 foreach (var problem in Pid1Analysis.OfArgv(argv))
                 {
                     if (problem.Issue == Issue)
                     {
-                        yield return RuleContext.Report(Descriptor, workload.Object, container.Node["command"] ?? container.Node,
-                            ContainerMessage(problem, container), container.Name);
+                        yield return RuleContext.Report(Descriptor, workload.Object, at, ContainerMessage(problem, container), container.Name);
                     }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The command line a container's spec decides: command + args; or, without command, args that start a shell
+    /// or a package manager themselves (the image's ENTRYPOINT either is empty or, like the official language
+    /// images' docker-entrypoint.sh, execs its arguments). Null when the image's own command is in force.
+    /// </summary>
+    private static (IReadOnlyList<string> Argv, Yaml.YNode At)? CommandLine(Container container)
+    {
+        if (container.Command is { Count: > 0 } command)
+        {
+            return ([.. command, .. container.Args ?? []], container.Node["command"] ?? container.Node);
+        }
+
+        if (container.Args is { Count: > 0 } args && (Pid1.ShellScript(args) is not null || Pid1.PackageManagerStart(args) is not null))
+        {
+            return (args, container.Node["args"] ?? container.Node);
+        }
+
+        return null;
     }
 
     /// <summary>Makes a finding on a Dockerfile instruction.</summary>
