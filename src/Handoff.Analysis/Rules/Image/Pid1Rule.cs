@@ -77,7 +77,18 @@ public abstract class Pid1Rule : IRule
     {
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(at);
-        return new Finding(rule, severity ?? rule.Severity, message, new SourceLocation(file, at.Line, at.Column), new ObjectRef("Dockerfile", string.Empty, file), null);
+        return new Finding(rule, severity ?? rule.Severity, message, new SourceLocation(file, at.Line, at.Column), DockerfileRef(file), null);
+    }
+
+    /// <summary>
+    /// How a Dockerfile is named where findings name objects: kind "Dockerfile", its directory as the namespace and
+    /// its file name as the name, so that text output reads "Dockerfile samples/docker/Dockerfile".
+    /// </summary>
+    public static ObjectRef DockerfileRef(string file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var directory = Path.GetDirectoryName(file);
+        return new ObjectRef("Dockerfile", string.IsNullOrEmpty(directory) ? "." : directory.Replace('\\', '/'), Path.GetFileName(file));
     }
 
     /// <summary>The message for a problem in a Dockerfile.</summary>
