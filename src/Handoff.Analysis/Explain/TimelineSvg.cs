@@ -103,7 +103,7 @@ public static class TimelineSvg
                 new XAttribute("text-anchor", "middle"), $"{Num(s)} s"));
         }
 
-        y = axisY + 26;
+        y = axisY + 42;
         if (t.RolloutCost is { } cost && t.Rollout is { } r)
         {
             g.Add(Text(10, y, $"Rollout of {r.Replicas} replicas (maxSurge {r.MaxSurge}, maxUnavailable {r.MaxUnavailable}): complete after {Num(Math.Round(cost.CompleteSeconds))} s, old pods gone after {Num(Math.Round(cost.OldPodsGoneSeconds))} s, up to {cost.PeakPods} pods at once ({cost.PeakTerminating} terminating).", "rollout"));
