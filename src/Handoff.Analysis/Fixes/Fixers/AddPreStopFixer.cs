@@ -1,20 +1,19 @@
 using Handoff.Analysis.Rules;
+using Handoff.Analysis.Timing;
 using static Handoff.Analysis.Rules.Text;
 
 namespace Handoff.Analysis.Fixes.Fixers;
 
 /// <summary>HO101: adds a native preStop 'sleep' sized to the profile's propagation time.</summary>
-public sealed class AddPreStopFixer : IFixer
+public sealed class AddPreStopFixer : WorkloadFixer
 {
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> RuleIds { get; } = ["HO101"];
+    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO101"];
 
     /// <inheritdoc/>
-    public Fix Plan(Finding finding, FixContext context)
+    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
     {
-        ArgumentNullException.ThrowIfNull(finding);
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.BudgetOf(finding) is not { } budget || FixContext.ContainerOf(finding, budget.Workload) is not { } container)
+        if (FixContext.ContainerOf(finding, budget.Workload) is not { } container)
         {
             return FixContext.Advice(finding, "the container was not found");
         }
@@ -24,11 +23,6 @@ public sealed class AddPreStopFixer : IFixer
         {
             return FixContext.Advice(finding,
                 $"Kubernetes {context.Version} has no preStop 'sleep' action on by default (1.30+); add an exec preStop running 'sleep {seconds}' if the image has a shell, or an in-app delay of {seconds} s declared with 'handoff.dev/shutdown-delay-seconds'");
-        }
-
-        if (FixContext.Uneditable(budget.Workload.Object) is { } why)
-        {
-            return FixContext.Advice(finding, why);
         }
 
         if (Paths.PodSpec(budget.Workload) is not { } podSpec || !Paths.IsInPlace(podSpec, container))

@@ -1,24 +1,18 @@
 using Handoff.Analysis.Rules;
+using Handoff.Analysis.Timing;
 using static Handoff.Analysis.Rules.Text;
 
 namespace Handoff.Analysis.Fixes.Fixers;
 
 /// <summary>HO104, HO105, HO110: raises terminationGracePeriodSeconds to S + D + B.</summary>
-public sealed class GracePeriodFixer : IFixer
+public sealed class GracePeriodFixer : WorkloadFixer
 {
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> RuleIds { get; } = ["HO104", "HO105", "HO110"];
+    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO104", "HO105", "HO110"];
 
     /// <inheritdoc/>
-    public Fix Plan(Finding finding, FixContext context)
+    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
     {
-        ArgumentNullException.ThrowIfNull(finding);
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.BudgetOf(finding) is not { } budget)
-        {
-            return FixContext.Advice(finding, "the workload was not found");
-        }
-
         var workload = budget.Workload;
 
         // HO105 is judged per container; size the grace period for the longest preStop of the pod.
@@ -30,11 +24,6 @@ public sealed class GracePeriodFixer : IFixer
         if (workload.Pod.GracePeriodSeconds >= required)
         {
             return FixContext.Advice(finding, $"the grace period of {Seconds(workload.Pod.GracePeriodSeconds)} already covers {required} s");
-        }
-
-        if (FixContext.Uneditable(workload.Object) is { } why)
-        {
-            return FixContext.Advice(finding, why);
         }
 
         if (Paths.PodSpec(workload) is not { } podSpec)

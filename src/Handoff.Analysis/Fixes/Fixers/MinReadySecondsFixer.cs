@@ -1,29 +1,18 @@
 using Handoff.Analysis.Rules;
+using Handoff.Analysis.Timing;
 
 namespace Handoff.Analysis.Fixes.Fixers;
 
 /// <summary>HO203: adds minReadySeconds so a new pod is in the load balancers before the next old one goes.</summary>
-public sealed class MinReadySecondsFixer : IFixer
+public sealed class MinReadySecondsFixer : WorkloadFixer
 {
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> RuleIds { get; } = ["HO203"];
+    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO203"];
 
     /// <inheritdoc/>
-    public Fix Plan(Finding finding, FixContext context)
+    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
     {
-        ArgumentNullException.ThrowIfNull(finding);
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.BudgetOf(finding) is not { } budget)
-        {
-            return FixContext.Advice(finding, "the workload was not found");
-        }
-
         var workload = budget.Workload;
-        if (FixContext.Uneditable(workload.Object) is { } why)
-        {
-            return FixContext.Advice(finding, why);
-        }
-
         if (Paths.Spec(workload) is not { } spec)
         {
             return FixContext.Advice(finding, "the spec is not written in place (an alias or an unexpected shape)");

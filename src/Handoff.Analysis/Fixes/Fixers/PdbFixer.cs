@@ -1,30 +1,19 @@
 using Handoff.Analysis.Rules;
+using Handoff.Analysis.Timing;
 
 namespace Handoff.Analysis.Fixes.Fixers;
 
 /// <summary>HO205: adds a PodDisruptionBudget (maxUnavailable 1) as a new document right after its workload.</summary>
-public sealed class PdbFixer : IFixer
+public sealed class PdbFixer : WorkloadFixer
 {
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> RuleIds { get; } = ["HO205"];
+    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO205"];
 
     /// <inheritdoc/>
-    public Fix Plan(Finding finding, FixContext context)
+    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
     {
-        ArgumentNullException.ThrowIfNull(finding);
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.BudgetOf(finding) is not { } budget)
-        {
-            return FixContext.Advice(finding, "the workload was not found");
-        }
-
         var workload = budget.Workload;
         var obj = workload.Object;
-        if (FixContext.Uneditable(obj) is { } why)
-        {
-            return FixContext.Advice(finding, why);
-        }
-
         if (!ReferenceEquals(obj.Document.Root, obj.Node))
         {
             return FixContext.Advice(finding, "the workload is an item of a List, so a new document cannot go next to it");

@@ -8,17 +8,15 @@ using static Handoff.Analysis.Rules.Text;
 namespace Handoff.Analysis.Fixes.Fixers;
 
 /// <summary>HO102: raises the preStop sleep to the profile's propagation time.</summary>
-public sealed partial class PreStopLengthFixer : IFixer
+public sealed partial class PreStopLengthFixer : WorkloadFixer
 {
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> RuleIds { get; } = ["HO102"];
+    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO102"];
 
     /// <inheritdoc/>
-    public Fix Plan(Finding finding, FixContext context)
+    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
     {
-        ArgumentNullException.ThrowIfNull(finding);
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.BudgetOf(finding) is not { Container: { } container } budget)
+        if (budget.Container is not { } container)
         {
             return FixContext.Advice(finding, "the container was not found");
         }
@@ -30,11 +28,6 @@ public sealed partial class PreStopLengthFixer : IFixer
                 return FixContext.Advice(finding, $"the preStop hook ({container.PreStop?.Describe()}) is not a sleep Handoff can lengthen; make it last at least {target} s");
             case PreStopSource.None:
                 return FixContext.Advice(finding, $"the in-app delay is declared, not written in the manifest; raise it to at least {Seconds(budget.PropagationSeconds)}");
-        }
-
-        if (FixContext.Uneditable(budget.Workload.Object) is { } why)
-        {
-            return FixContext.Advice(finding, why);
         }
 
         if (Paths.PodSpec(budget.Workload) is not { } podSpec || !Paths.IsInPlace(podSpec, container) || Paths.PreStop(container) is not { } preStop)

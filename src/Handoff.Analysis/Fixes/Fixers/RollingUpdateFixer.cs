@@ -1,26 +1,20 @@
 using Handoff.Analysis.Rules;
+using Handoff.Analysis.Timing;
 
 namespace Handoff.Analysis.Fixes.Fixers;
 
 /// <summary>HO201, HO202: a rolling update that never lowers ready capacity (maxUnavailable 0, maxSurge 1).</summary>
-public sealed class RollingUpdateFixer : IFixer
+public sealed class RollingUpdateFixer : WorkloadFixer
 {
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> RuleIds { get; } = ["HO201", "HO202"];
+    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO201", "HO202"];
 
     /// <inheritdoc/>
-    public Fix Plan(Finding finding, FixContext context)
+    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
     {
-        ArgumentNullException.ThrowIfNull(finding);
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.BudgetOf(finding) is not { Workload: { Kind: "Deployment" } workload })
+        if (budget.Workload is not { Kind: "Deployment" } workload)
         {
             return FixContext.Advice(finding, "only Deployments are changed");
-        }
-
-        if (FixContext.Uneditable(workload.Object) is { } why)
-        {
-            return FixContext.Advice(finding, why);
         }
 
         if (Paths.Spec(workload) is not { } spec)

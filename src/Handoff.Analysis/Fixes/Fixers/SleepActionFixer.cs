@@ -6,19 +6,17 @@ using Handoff.Analysis.Timing;
 namespace Handoff.Analysis.Fixes.Fixers;
 
 /// <summary>HO103: replaces an exec preStop that only sleeps by the native 'sleep' action.</summary>
-public sealed partial class SleepActionFixer : IFixer
+public sealed partial class SleepActionFixer : WorkloadFixer
 {
     private static readonly HashSet<string> Shells = new(StringComparer.Ordinal) { "sh", "bash", "ash", "dash", "zsh" };
 
     /// <inheritdoc/>
-    public IReadOnlyCollection<string> RuleIds { get; } = ["HO103"];
+    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO103"];
 
     /// <inheritdoc/>
-    public Fix Plan(Finding finding, FixContext context)
+    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
     {
-        ArgumentNullException.ThrowIfNull(finding);
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.BudgetOf(finding) is not { } budget || FixContext.ContainerOf(finding, budget.Workload) is not { PreStop: { Kind: HandlerKind.Exec } hook } container)
+        if (FixContext.ContainerOf(finding, budget.Workload) is not { PreStop: { Kind: HandlerKind.Exec } hook } container)
         {
             return FixContext.Advice(finding, "the container or its exec hook was not found");
         }
@@ -38,11 +36,6 @@ public sealed partial class SleepActionFixer : IFixer
         if (whole == 0 && !context.Version.AllowsZeroSleep)
         {
             return FixContext.Advice(finding, $"the hook sleeps 0 s and Kubernetes {context.Version} rejects 'sleep: {{seconds: 0}}' (1.33+); remove the hook");
-        }
-
-        if (FixContext.Uneditable(budget.Workload.Object) is { } why)
-        {
-            return FixContext.Advice(finding, why);
         }
 
         if (Paths.PodSpec(budget.Workload) is not { } podSpec || !Paths.IsInPlace(podSpec, container) || Paths.PreStop(container) is not { } preStop)
