@@ -14,7 +14,7 @@ internal static partial class Log
         Message = "Health checks tagged '{Tag}' report {Status}.")]
     public static partial void HealthCheckFailed(ILogger logger, string tag, string status);
 
-    [LoggerMessage(EventId = LogEvents.ShutdownTimeoutRaised, EventName = nameof(LogEvents.ShutdownTimeoutRaised), Level = LogLevel.Debug,
+    [LoggerMessage(EventId = LogEvents.ShutdownTimeoutRaised, EventName = nameof(LogEvents.ShutdownTimeoutRaised), Level = LogLevel.Information,
         Message = "Host shutdown timeout raised from {OldSeconds} s to {NewSeconds} s (delay + drain + buffer).")]
     public static partial void ShutdownTimeoutRaised(ILogger logger, double oldSeconds, double newSeconds);
 
