@@ -37,11 +37,13 @@ public static class HandoffServiceCollectionExtensions
 
         // The host must never cut the sequence short: its shutdown timeout (30 s by default) covers
         // the longest delay, the drain timeout and a buffer.
-        services.AddOptions<HostOptions>().PostConfigure<IOptions<HandoffOptions>>((host, handoff) =>
+        services.TryAddSingleton<ShutdownTimeoutAdjustment>();
+        services.AddOptions<HostOptions>().PostConfigure<IOptions<HandoffOptions>, ShutdownTimeoutAdjustment>((host, handoff, adjustment) =>
         {
             var budget = handoff.Value.ShutdownBudget;
             if (host.ShutdownTimeout != Timeout.InfiniteTimeSpan && host.ShutdownTimeout < budget)
             {
+                adjustment.Record(host.ShutdownTimeout, budget);
                 host.ShutdownTimeout = budget;
             }
         });

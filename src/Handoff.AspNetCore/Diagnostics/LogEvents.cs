@@ -1,49 +1,48 @@
-using Microsoft.Extensions.Logging;
-
 namespace Handoff.AspNetCore.Diagnostics;
 
 /// <summary>Event ids of every log line the library writes, one per step of the shutdown sequence.</summary>
+/// <remarks>The event names are the constant names.</remarks>
 public static class LogEvents
 {
     /// <summary>The app started; the startup probe now passes.</summary>
-    public static readonly EventId StartupLatched = new(3001, nameof(StartupLatched));
+    public const int StartupLatched = 3001;
 
     /// <summary>A health check tagged <c>ready</c> or <c>startup</c> did not pass.</summary>
-    public static readonly EventId HealthCheckFailed = new(3002, nameof(HealthCheckFailed));
+    public const int HealthCheckFailed = 3002;
 
     /// <summary>The host's shutdown timeout was raised to cover delay, drain and buffer.</summary>
-    public static readonly EventId ShutdownTimeoutRaised = new(3003, nameof(ShutdownTimeoutRaised));
+    public const int ShutdownTimeoutRaised = 3003;
 
     /// <summary>The library could not register its signal handlers on this platform.</summary>
-    public static readonly EventId SignalHandlingUnavailable = new(3004, nameof(SignalHandlingUnavailable));
+    public const int SignalHandlingUnavailable = 3004;
 
     /// <summary>Shutdown began (signal, preStop call or StopApplication); readiness now fails.</summary>
-    public static readonly EventId ShutdownBegan = new(3010, nameof(ShutdownBegan));
+    public const int ShutdownBegan = 3010;
 
     /// <summary>The shutdown delay started.</summary>
-    public static readonly EventId DelayStarted = new(3011, nameof(DelayStarted));
+    public const int DelayStarted = 3011;
 
     /// <summary>The shutdown delay ended.</summary>
-    public static readonly EventId DelayEnded = new(3012, nameof(DelayEnded));
+    public const int DelayEnded = 3012;
 
     /// <summary>A second signal arrived; the delay ends at once.</summary>
-    public static readonly EventId SecondSignal = new(3013, nameof(SecondSignal));
+    public const int SecondSignal = 3013;
 
     /// <summary>The preStop endpoint was called.</summary>
-    public static readonly EventId PreStopCalled = new(3014, nameof(PreStopCalled));
+    public const int PreStopCalled = 3014;
 
     /// <summary>The preStop endpoint answered.</summary>
-    public static readonly EventId PreStopAnswered = new(3015, nameof(PreStopAnswered));
+    public const int PreStopAnswered = 3015;
 
     /// <summary>Kestrel is about to stop accepting; the drain began.</summary>
-    public static readonly EventId DrainStarted = new(3020, nameof(DrainStarted));
+    public const int DrainStarted = 3020;
 
     /// <summary>The drain timeout passed with requests still running; they are aborted.</summary>
-    public static readonly EventId DrainDeadlineReached = new(3021, nameof(DrainDeadlineReached));
+    public const int DrainDeadlineReached = 3021;
 
     /// <summary>One request was aborted at the drain deadline.</summary>
-    public static readonly EventId RequestAborted = new(3022, nameof(RequestAborted));
+    public const int RequestAborted = 3022;
 
     /// <summary>The server stopped; the drain is over.</summary>
-    public static readonly EventId DrainCompleted = new(3023, nameof(DrainCompleted));
+    public const int DrainCompleted = 3023;
 }

@@ -21,6 +21,7 @@ internal sealed class HandoffLifecycleService : IHostedLifecycleService, IDispos
     private readonly IHostApplicationLifetime _lifetime;
     private readonly HandoffOptions _options;
     private readonly ILogger _logger;
+    private readonly ShutdownTimeoutAdjustment _adjustment;
     private readonly List<IDisposable> _registrations = [];
     private int _signals;
 
@@ -29,6 +30,7 @@ internal sealed class HandoffLifecycleService : IHostedLifecycleService, IDispos
         ProbeState probes,
         IHostApplicationLifetime lifetime,
         IOptions<HandoffOptions> options,
+        ShutdownTimeoutAdjustment adjustment,
         ILogger<HandoffLifecycleService> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -37,10 +39,16 @@ internal sealed class HandoffLifecycleService : IHostedLifecycleService, IDispos
         _lifetime = lifetime;
         _options = options.Value;
         _logger = logger;
+        _adjustment = adjustment;
     }
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
+        if (_adjustment is { From: { } from, To: { } to })
+        {
+            Log.ShutdownTimeoutRaised(_logger, from.TotalSeconds, to.TotalSeconds);
+        }
+
         if (_options.HandleSignals)
         {
             Register(PosixSignal.SIGTERM);

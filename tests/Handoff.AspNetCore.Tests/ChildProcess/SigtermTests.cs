@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Handoff.AspNetCore.Diagnostics;
 using Handoff.AspNetCore.Tests.Support;
 
 namespace Handoff.AspNetCore.Tests.ChildProcess;
@@ -36,7 +37,7 @@ public sealed partial class SigtermTests
         // Every request the server took in was answered: its own count equals the clients' successes.
         ServedCount(app).ShouldBe(load.Ok, string.Join(Environment.NewLine, load.Errors.Take(5)));
         load.Failed.ShouldBe(0, string.Join(Environment.NewLine, load.Errors.Take(5)));
-        app.LinesWithEvent(3023).ShouldHaveSingleItem().ShouldContain("0 requests aborted");
+        app.LinesWithEvent(LogEvents.DrainCompleted).ShouldHaveSingleItem().ShouldContain("0 requests aborted");
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed partial class SigtermTests
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).ShouldBe("slow ok");
         (await app.WaitForExitAsync(ExitTimeout)).ShouldBe(0);
-        app.LinesWithEvent(3023).ShouldHaveSingleItem().ShouldContain("0 requests aborted");
+        app.LinesWithEvent(LogEvents.DrainCompleted).ShouldHaveSingleItem().ShouldContain("0 requests aborted");
     }
 
     [Fact]
@@ -74,9 +75,9 @@ public sealed partial class SigtermTests
         await Should.ThrowAsync<HttpRequestException>(() => slow.WaitAsync(TimeSpan.FromSeconds(10)));
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
         (await app.WaitForExitAsync(ExitTimeout)).ShouldBe(0);
-        app.LinesWithEvent(3021).ShouldHaveSingleItem().ShouldContain("aborting 1 requests");
-        app.LinesWithEvent(3022).ShouldHaveSingleItem().ShouldContain("GET /slow");
-        app.LinesWithEvent(3023).ShouldHaveSingleItem().ShouldContain("1 requests aborted");
+        app.LinesWithEvent(LogEvents.DrainDeadlineReached).ShouldHaveSingleItem().ShouldContain("aborting 1 requests");
+        app.LinesWithEvent(LogEvents.RequestAborted).ShouldHaveSingleItem().ShouldContain("GET /slow");
+        app.LinesWithEvent(LogEvents.DrainCompleted).ShouldHaveSingleItem().ShouldContain("1 requests aborted");
     }
 
     [Fact]
@@ -137,7 +138,7 @@ public sealed partial class SigtermTests
         (closed - load.LastAnsweredDone).ShouldBeLessThan(TimeSpan.FromSeconds(Quiet + 0.5));
         probes.ShouldBeGreaterThan(10, "readiness probes kept coming and did not extend the delay");
         (await app.WaitForExitAsync(ExitTimeout)).ShouldBe(0);
-        app.LinesWithEvent(3012).ShouldHaveSingleItem().ShouldContain("(Quiet)");
+        app.LinesWithEvent(LogEvents.DelayEnded).ShouldHaveSingleItem().ShouldContain("(Quiet)");
     }
 
     [Fact]
@@ -154,8 +155,8 @@ public sealed partial class SigtermTests
 
         (await app.WaitForExitAsync(TimeSpan.FromSeconds(10))).ShouldBe(0);
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
-        app.LinesWithEvent(3013).ShouldHaveSingleItem();
-        app.LinesWithEvent(3012).ShouldHaveSingleItem().ShouldContain("EndedEarly");
+        app.LinesWithEvent(LogEvents.SecondSignal).ShouldHaveSingleItem();
+        app.LinesWithEvent(LogEvents.DelayEnded).ShouldHaveSingleItem().ShouldContain("EndedEarly");
     }
 
     [Fact]
@@ -186,7 +187,7 @@ public sealed partial class SigtermTests
         app.Signal(SampleProcess.SigTerm);
         (await app.WaitForExitAsync(TimeSpan.FromSeconds(10))).ShouldBe(0);
         stopClock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(3));
-        app.LinesWithEvent(3015).ShouldHaveSingleItem();
+        app.LinesWithEvent(LogEvents.PreStopAnswered).ShouldHaveSingleItem();
     }
 
     private static Dictionary<string, string> Config(params (string Key, string Value)[] settings) =>
