@@ -63,10 +63,13 @@ public static class FailureAttributor
                 : $"Sent to '{pod.Name}' after it was killed and before its endpoint was removed.");
         }
 
-        if (pod.SigTermAt is { } term && request.Start >= term - Slack && stillAnEndpoint)
+        // A refused connection (a 503 from a load balancer that could not connect) never reached the app: if it
+        // ended after SIGTERM it reached the pod after SIGTERM, even when the client queued it a little earlier.
+        var neverReachedApp = request.Outcome == RequestOutcome.Refused || request.Status == 503;
+        if (pod.SigTermAt is { } term && (request.Start >= term - Slack || (neverReachedApp && request.End >= term)) && stillAnEndpoint)
         {
             return new(request, FailureCause.SigTermBeforeEndpointRemoval, pod.Name, pod.RemovedAt is { } at
-                ? $"Sent to '{pod.Name}' {(request.Start - term).TotalSeconds:0.000} s after its SIGTERM; its endpoint was removed {(at - term).TotalSeconds:0.000} s after the SIGTERM."
+                ? $"Sent to '{pod.Name}' {Math.Max(0, (request.Start - term).TotalSeconds):0.000} s after its SIGTERM; its endpoint was removed {(at - term).TotalSeconds:0.000} s after the SIGTERM."
                 : $"Sent to '{pod.Name}' after its SIGTERM; its endpoint was never removed.");
         }
 

@@ -52,7 +52,7 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
         ChildProcess process;
         try
         {
-            process = ChildProcess.Start([executable, "-f", config, "-db"], [], Path.Combine(workDirectory, "haproxy.log"));
+            process = ChildProcess.Start([Resolve(executable), "-f", config, "-db"], [], Path.Combine(workDirectory, "haproxy.log"));
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
@@ -90,6 +90,21 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
             await lb.DisposeAsync();
             throw;
         }
+    }
+
+    // The Debian package's path, else the first 'haproxy' on PATH.
+    private static string Resolve(string executable)
+    {
+        if (File.Exists(executable))
+        {
+            return executable;
+        }
+
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, Path.GetFileName(executable)))
+            .FirstOrDefault(File.Exists);
+        return onPath ?? executable;
     }
 
     /// <summary>The configuration the lab runs.</summary>

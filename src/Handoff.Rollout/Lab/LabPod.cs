@@ -23,6 +23,7 @@ internal sealed class LabPod : IAsyncDisposable
     private readonly CancellationTokenSource _stopProbing = new();
     private readonly Func<LabPod, bool, Task> _readinessChanged;
     private int _terminating;
+    private long _readySinceTicks = -1;
     private Task _probing = Task.CompletedTask;
     private Task _termination = Task.CompletedTask;
 
@@ -55,10 +56,11 @@ internal sealed class LabPod : IAsyncDisposable
     public int Pid => _process.Pid;
 
     /// <summary>Ready now (the last probe verdict).</summary>
-    public bool Ready { get; private set; }
+    public bool Ready => Volatile.Read(ref _readySinceTicks) >= 0;
 
     /// <summary>When the pod last became ready (run clock), or null.</summary>
-    public TimeSpan? ReadySince { get; private set; }
+    /// <remarks>Written by the probe loop, read by the controller: one atomic 64-bit field, -1 when not ready.</remarks>
+    public TimeSpan? ReadySince => Volatile.Read(ref _readySinceTicks) is var ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
 
     /// <summary>Whether deletion started.</summary>
     public bool Terminating => Volatile.Read(ref _terminating) != 0;
@@ -279,8 +281,7 @@ internal sealed class LabPod : IAsyncDisposable
 
     private async Task SetReadyAsync(bool ready, string? why)
     {
-        Ready = ready;
-        ReadySince = ready ? _timeline.Clock.Elapsed : null;
+        Volatile.Write(ref _readySinceTicks, ready ? _timeline.Clock.Elapsed.Ticks : -1);
         _timeline.Record(ready ? TimelineEventKind.PodReady : TimelineEventKind.PodNotReady, Name, detail: why);
         await _readinessChanged(this, ready);
     }

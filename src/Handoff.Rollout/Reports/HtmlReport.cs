@@ -65,7 +65,7 @@ public static class HtmlReport
     }
 
     private static void Legend(StringBuilder html) => html.Append("""
-        <p class="legend"><span><i style="background:#c7c7c7"></i>starting</span><span><i style="background:#2ca02c"></i>serving</span><span><i style="background:#f0ad4e"></i>preStop</span><span><i style="background:#e6550d"></i>after SIGTERM</span><span><i style="background:#1f77b4"></i>endpoint in the load balancer</span><span><i style="background:#d62728"></i>failed requests</span><span><i style="background:#6a9fd4"></i>request rate</span></p>
+        <p class="legend"><span><i style="background:#c7c7c7"></i>starting</span><span><i style="background:#2ca02c"></i>serving</span><span><i style="background:#f0ad4e"></i>preStop</span><span><i style="background:#e6550d"></i>after SIGTERM</span><span><i style="background:#1f77b4"></i>endpoint in the load balancer</span><span><i style="background:#d62728"></i>failed requests</span><span><i style="background:#fbe3e3"></i>stopped but still an endpoint</span><span><i style="background:#6a9fd4"></i>request rate</span></p>
 
         """);
 
@@ -153,6 +153,14 @@ public static class HtmlReport
             var t = to ?? gone;
             var w = Math.Max(1, x(t) - x(f));
             html.Append(C, $"<rect class=\"phase phase-{name}\" x=\"{x(f):0.#}\" y=\"{y + 6:0.#}\" width=\"{w:0.#}\" height=\"16\" fill=\"{color}\"><title>{name}: {f.TotalSeconds:0.000}s to {t.TotalSeconds:0.000}s</title></rect>\n");
+        }
+
+        // The exposure window: the pod has stopped (SIGTERM or exit) while a data plane still sends to it.
+        var stopped = pod.SigTerm ?? pod.Exited;
+        var removedAt = pod.Endpoint.Count > 0 ? pod.Endpoint[^1].To : null;
+        if (stopped is { } s && removedAt is { } r && r > s)
+        {
+            html.Append(C, $"<rect class=\"exposure\" x=\"{x(s):0.#}\" y=\"{y + 1:0.#}\" width=\"{Math.Max(1, x(r) - x(s)):0.#}\" height=\"32\" fill=\"#fbe3e3\"><title>exposure window: stopped at {s.TotalSeconds:0.000}s, still an endpoint until {r.TotalSeconds:0.000}s</title></rect>\n");
         }
 
         var stopServing = Min(pod.Terminating, pod.Exited);

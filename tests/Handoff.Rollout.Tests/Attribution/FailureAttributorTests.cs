@@ -43,6 +43,20 @@ public class FailureAttributorTests
     }
 
     [Fact]
+    public void Attribute_QueuedBeforeSigTermRefusedAfter_IsTheTerminationRace()
+    {
+        // The client queued it 0.3 s before SIGTERM; the load balancer's connect was refused after it.
+        var refused = new RequestRecord(S(9.7), S(10.5), RequestOutcome.ServerError, 503, "a");
+        var reset = new RequestRecord(S(9.7), S(10.5), RequestOutcome.Reset, null, "a");
+
+        var failures = FailureAttributor.Attribute([refused, reset], Events).Failures;
+
+        failures[0].Cause.ShouldBe(FailureCause.SigTermBeforeEndpointRemoval);
+        failures[1].Cause.ShouldBe(FailureCause.Other, "a reset in flight at SIGTERM is the app not draining");
+        failures[1].Explanation.ShouldContain("not finished by the app");
+    }
+
+    [Fact]
     public void Attribute_InFlightAtSigKill_IsKilledAtGrace()
     {
         var request = new RequestRecord(S(39.5), S(40.01), RequestOutcome.Reset, null, "k");

@@ -78,3 +78,23 @@ public class LabCancellationTests
         }
     }
 }
+
+// In the lab collection: no other lab runs while this one looks for leftover HAProxy processes.
+[Collection(LabSmokeCollection.Name)]
+public class LabFailureTests
+{
+    [Fact(Timeout = 60_000)]
+    public async Task RunAsync_AppThatCannotStart_FailsClearlyAndEndsHaProxy()
+    {
+        var options = new LabOptions { App = AppCommand.Parse("dotnet /nonexistent/handoff-missing-app.dll --urls http://127.0.0.1:{port}"), Duration = TimeSpan.FromSeconds(5) };
+        var spec = LabManifestReader.Read(TestPaths.Fixture("smoke-naive.yaml"));
+
+        var error = await Should.ThrowAsync<LabException>(() => new LabRunner(TimeProvider.System).RunAsync(spec, options, progress: null, CancellationToken.None));
+
+        error.Message.ShouldContain("exited before it became ready");
+        var leftovers = Processes.Descendants(Environment.ProcessId)
+            .Where(pid => Processes.CommandLine(pid) is { } cmd && (cmd.Contains("handoff-lab-", StringComparison.Ordinal) || cmd.Contains("handoff-missing-app", StringComparison.Ordinal)))
+            .ToList();
+        (await Processes.WaitGoneAsync(leftovers, TimeSpan.FromSeconds(5))).ShouldBeEmpty();
+    }
+}

@@ -149,3 +149,18 @@ public class LabManifestReaderTests
 
         """;
 }
+
+public class LabManifestReaderSampleTests
+{
+    [Fact]
+    public void Read_InAppDelayFixture_PassesTheLibrarysEnvAndHasNoPreStop()
+    {
+        var spec = LabManifestReader.Read(TestPaths.Fixture("in-app-delay.yaml"));
+
+        spec.PreStop.ShouldBeNull();
+        spec.GracePeriod.ShouldBe(TimeSpan.FromSeconds(40));
+        spec.Environment.ShouldContain(new KeyValuePair<string, string>("Handoff__ShutdownDelay__Mode", "Fixed"));
+        spec.Environment.ShouldContain(new KeyValuePair<string, string>("Handoff__ShutdownDelay__Seconds", "10"));
+        spec.Environment.ShouldContain(new KeyValuePair<string, string>("HANDOFF_POD_NAME", "{pod}"));
+    }
+}

@@ -65,10 +65,12 @@ public class LabSmokeTests(LabSmokeRuns runs)
             TimeSpan At(TimelineEventKind kind) => events.Single(e => e.Pod == pod && e.Kind == kind).At;
             var t0 = At(TimelineEventKind.PodTerminating);
 
-            (At(TimelineEventKind.PreStopStarted) - t0).TotalSeconds.ShouldBeInRange(0, 0.1);
-            (At(TimelineEventKind.PreStopFinished) - t0).TotalSeconds.ShouldBeInRange(2.95, 3.6, "preStop sleeps 3 s (timers run late on a busy machine)");
+            (At(TimelineEventKind.PreStopStarted) - t0).TotalSeconds.ShouldBeInRange(0, 0.5);
+            // Lower bounds are exact; upper bounds leave room for timers that fire late on a busy shared machine.
+            (At(TimelineEventKind.PreStopFinished) - t0).TotalSeconds.ShouldBeInRange(2.95, 4.5, "preStop sleeps 3 s");
             At(TimelineEventKind.SigTerm).ShouldBeGreaterThanOrEqualTo(At(TimelineEventKind.PreStopFinished));
-            (At(TimelineEventKind.EndpointRemoved) - t0).TotalSeconds.ShouldBeInRange(0.95, 1.6, "propagation is 1 s");
+            (At(TimelineEventKind.EndpointRemoved) - t0).TotalSeconds.ShouldBeGreaterThanOrEqualTo(0.95, "propagation is 1 s");
+            At(TimelineEventKind.EndpointRemoved).ShouldBeLessThan(At(TimelineEventKind.SigTerm), "Track B ends before SIGTERM: the point of the preStop sleep");
             At(TimelineEventKind.ContainerExited).ShouldBeGreaterThan(At(TimelineEventKind.SigTerm));
             events.ShouldNotContain(e => e.Pod == pod && e.Kind == TimelineEventKind.SigKill);
         }
@@ -95,5 +97,40 @@ public class LabSmokeTests(LabSmokeRuns runs)
     {
         await LabRuns.ShouldHaveLeftNothingAsync(runs.Naive);
         await LabRuns.ShouldHaveLeftNothingAsync(runs.Recommended);
+    }
+}
+
+[Collection(LabSmokeCollection.Name)]
+public class LabReportFormatTests(LabSmokeRuns runs)
+{
+    [Fact]
+    public void JsonReport_NaiveRun_CountsEveryFailureWithItsCauseAndPod()
+    {
+        var report = LabReport.Build(runs.Naive);
+
+        using var json = System.Text.Json.JsonDocument.Parse(Handoff.Rollout.Reports.JsonReport.Render(report));
+        var root = json.RootElement;
+
+        root.GetProperty("passed").GetBoolean().ShouldBeFalse();
+        root.GetProperty("summary").GetProperty("sent").GetInt32().ShouldBe(report.Records.Count);
+        root.GetProperty("summary").GetProperty("failed").GetInt32().ShouldBe(report.Failed);
+        root.GetProperty("summary").GetProperty("mainCause").GetString().ShouldBe("sigTermBeforeEndpointRemoval");
+        root.GetProperty("failures").GetArrayLength().ShouldBe(report.Failed);
+        root.GetProperty("failures")[0].GetProperty("pod").GetString().ShouldStartWith("smoke-v1-");
+        root.GetProperty("pods").EnumerateArray().Sum(p => p.GetProperty("failed").GetInt32()).ShouldBe(report.Failed);
+        root.GetProperty("events").EnumerateArray().ShouldContain(e => e.GetProperty("kind").GetString() == "endpointRemoved");
+        root.GetProperty("rate").EnumerateArray().Sum(b => b.GetProperty("sent").GetInt32()).ShouldBe(report.Records.Count);
+    }
+
+    [Fact]
+    public void TextReport_BothRuns_EndWithTheVerdict()
+    {
+        var naive = Handoff.Rollout.Reports.TextReport.Render(LabReport.Build(runs.Naive));
+        var recommended = Handoff.Rollout.Reports.TextReport.Render(LabReport.Build(runs.Recommended));
+
+        naive.TrimEnd().Split('\n')[^1].ShouldStartWith("FAILED: ");
+        naive.ShouldContain("SIGTERM before endpoint removal");
+        naive.ShouldContain("smoke-v1-1");
+        recommended.TrimEnd().Split('\n')[^1].ShouldBe($"PASSED: 0 of {runs.Recommended.Load.Records.Count} requests failed.");
     }
 }

@@ -18,9 +18,10 @@ public class LabTrackATests
 
         var preStopEnd = old.Single(e => e.Kind == TimelineEventKind.PreStopFinished);
         preStopEnd.Detail.ShouldBe("cut at the grace period");
-        (preStopEnd.At - t0).TotalSeconds.ShouldBeInRange(2.95, 3.6);
-        (At(TimelineEventKind.SigTerm) - t0).TotalSeconds.ShouldBeInRange(2.95, 3.7);
-        (At(TimelineEventKind.SigKill) - At(TimelineEventKind.SigTerm)).TotalSeconds.ShouldBeInRange(1.95, 2.6, "the one-off 2 s after a preStop cut at the grace period");
+        // Lower bounds are exact; upper bounds leave room for timers that fire late on a busy shared machine.
+        (preStopEnd.At - t0).TotalSeconds.ShouldBeInRange(2.95, 4.5);
+        At(TimelineEventKind.SigTerm).ShouldBeGreaterThanOrEqualTo(preStopEnd.At);
+        (At(TimelineEventKind.SigKill) - At(TimelineEventKind.SigTerm)).TotalSeconds.ShouldBeInRange(1.95, 3.5, "the one-off 2 s after a preStop cut at the grace period");
         old.Single(e => e.Kind == TimelineEventKind.ContainerExited).ExitCode.ShouldBe(137);
         result.RolloutFinished.ShouldBeTrue();
         await LabRuns.ShouldHaveLeftNothingAsync(result);

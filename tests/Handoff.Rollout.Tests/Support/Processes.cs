@@ -21,6 +21,19 @@ internal static class Processes
         }
     }
 
+    /// <summary>The process's command line (arguments joined by spaces), or null when it is gone.</summary>
+    public static string? CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Every descendant of <paramref name="root"/> alive now.</summary>
     public static IReadOnlyList<int> Descendants(int root)
     {
