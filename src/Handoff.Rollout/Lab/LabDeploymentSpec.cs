@@ -43,7 +43,7 @@ public sealed record LabDeploymentSpec
     /// <summary>The container port (first declared), if any.</summary>
     public int? ContainerPort { get; init; }
 
-    /// <summary>Plain environment variables of the container, passed to every pod process.</summary>
+    /// <summary>Environment variables of the container, passed to every pod process ("{pod}" stands for the pod's name).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
 
     /// <summary>Things in the manifest that the lab reads but does not emulate, as sentences for the report.</summary>

@@ -59,7 +59,7 @@ public static partial class LabManifestReader
 
         if (deployments.Count == 0)
         {
-            var what = workload is null ? "a Deployment" : $"a Deployment named '{workload}'";
+            var what = workload is null ? "Deployment" : $"Deployment named '{workload}'";
             throw new LabManifestException(file, 1, $"The manifest has no {what}; the lab runs one Deployment.");
         }
 
@@ -312,9 +312,10 @@ public static partial class LabManifestReader
             foreach (var item in env.Children.OfType<YamlMappingNode>())
             {
                 var name = Scalar(item, "name") ?? throw Error(item, "An env entry has no name.");
-                if (Child(item, "valueFrom") is not null)
+                if (Map(item, "valueFrom") is { } valueFrom)
                 {
-                    throw Error(item, $"Env '{name}' uses valueFrom, which the lab cannot resolve; give it a plain value.");
+                    result.Add(new(name, FieldRef(valueFrom, name)));
+                    continue;
                 }
 
                 result.Add(new(name, Scalar(item, "value") ?? string.Empty));
@@ -327,6 +328,15 @@ public static partial class LabManifestReader
 
             return result;
         }
+
+        // The downward API fields that have a meaning on one machine; {pod} is filled in per pod.
+        private string FieldRef(YamlMappingNode valueFrom, string name) => Scalar(Map(valueFrom, "fieldRef"), "fieldPath") switch
+        {
+            "metadata.name" => "{pod}",
+            "metadata.namespace" => "default",
+            "status.podIP" or "status.hostIP" => "127.0.0.1",
+            _ => throw Error(valueFrom, $"Env '{name}' uses a valueFrom the lab cannot resolve (it knows fieldRef metadata.name, metadata.namespace, status.podIP); give it a plain value."),
+        };
 
         private TimeSpan? Declared(YamlMappingNode? annotations, string key)
         {

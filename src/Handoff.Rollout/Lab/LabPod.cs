@@ -79,7 +79,9 @@ internal sealed class LabPod : IAsyncDisposable
         Func<LabPod, bool, Task> readinessChanged)
     {
         var port = FreePort.Next();
-        var environment = spec.Environment.Concat(AppCommand.Environment(name, port));
+        var environment = spec.Environment
+            .Select(e => new KeyValuePair<string, string>(e.Key, e.Value.Replace("{pod}", name, StringComparison.Ordinal)))
+            .Concat(AppCommand.Environment(name, port));
         timeline.Record(TimelineEventKind.PodCreated, name, detail: string.Create(CultureInfo.InvariantCulture, $"revision {revision}, port {port}, propagation {LabDuration.Format(propagation)}"));
         ChildProcess process;
         try

@@ -41,7 +41,19 @@ public static class LabReport
             problems.Add($"The rollout did not finish within --duration {LabDuration.Format(o.Duration)}; raise --duration so that every old pod has exited while load runs.");
         }
 
-        return RolloutReport.Build($"handoff lab {spec.SourceFile}", metadata, result.Load.Records, result.Events, problems, spec.Notes);
+        var report = RolloutReport.Build($"handoff lab {spec.SourceFile}", metadata, result.Load.Records, result.Events, problems, spec.Notes);
+        var unexplainedTimeouts = report.Attribution.Failures.Count(f => f.Cause == Attribution.FailureCause.Other && f.Request.Outcome == Load.RequestOutcome.Timeout);
+        if (unexplainedTimeouts > 0)
+        {
+            // On one machine the load balancer, the pods and the client share the CPUs: timeouts that no pod event
+            // explains mean the machine did not keep up, which says nothing about the rollout.
+            report = report with
+            {
+                Notes = [.. report.Notes, string.Create(c, $"{unexplainedTimeouts} requests timed out with no pod event to explain them: this machine probably could not keep up with {o.RequestsPerSecond} req/s (other load, too many pods); lower --rps and run again.")],
+            };
+        }
+
+        return report;
     }
 
     private static string Probe(LabProbe? probe) => probe is null

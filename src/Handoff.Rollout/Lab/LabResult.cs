@@ -41,7 +41,7 @@ public sealed record LabResult
 }
 
 /// <summary>A progress line of a running lab.</summary>
-/// <param name="Elapsed">Time since the load started.</param>
+/// <param name="Elapsed">Time since the start of the run (the clock of the report).</param>
 /// <param name="Sent">Requests started.</param>
 /// <param name="Failed">Requests failed so far.</param>
 /// <param name="ReadyPods">Pods ready now.</param>

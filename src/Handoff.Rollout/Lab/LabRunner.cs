@@ -236,7 +236,8 @@ public sealed class LabRunner
             {
                 var step = controller.Decide([.. _pods.Values], _clock.Elapsed);
                 complete = step.Complete;
-                if (complete && _pods.Values.Where(p => p.Revision == 1).All(p => p.Exited))
+                // Finished for both tracks: every old process has exited and no data plane still sends to it.
+                if (complete && _pods.Values.Where(p => p.Revision == 1).All(p => p.Exited && !IsServing(p)))
                 {
                     _timeline.Record(TimelineEventKind.RolloutFinished, string.Empty);
                     _phase = "rollout finished";
@@ -259,6 +260,8 @@ public sealed class LabRunner
 
             return false;
         }
+
+        private bool IsServing(LabPod pod) => _endpoints.TryGetValue(pod.Name, out var state) && state == EndpointState.Serving;
 
         private void CreatePod(int revision)
         {
@@ -379,7 +382,7 @@ public sealed class LabRunner
         {
             var pods = _pods.Values.ToList();
             _progress?.Report(new LabProgress(
-                _clock.Elapsed - loadStart,
+                _clock.Elapsed,
                 counters.Sent,
                 counters.Failed,
                 pods.Count(p => p.Ready && !p.Terminating),

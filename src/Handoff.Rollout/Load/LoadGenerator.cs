@@ -108,6 +108,18 @@ public sealed class LoadGenerator
 
     private async Task RunOpenLoopAsync(Sender sender, LoadOptions options, CancellationToken cancellationToken)
     {
+        // The schedule runs on its own thread: a busy thread pool (probes, process starts, the responses
+        // themselves) must not delay when requests start.
+        var inFlight = await Task.Factory.StartNew(
+            () => Schedule(sender, options, cancellationToken),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        await Task.WhenAll(inFlight);
+    }
+
+    private List<Task> Schedule(Sender sender, LoadOptions options, CancellationToken cancellationToken)
+    {
         var start = _clock.Timestamp();
         var inFlight = new List<Task>(capacity: 1024);
         long started = 0;
@@ -131,11 +143,11 @@ public sealed class LoadGenerator
                 inFlight.RemoveAll(t => t.IsCompleted);
             }
 
-            // Timer resolution on Linux is about 1 ms; the 'due' arithmetic catches up on any oversleep.
-            await Task.Delay(1, CancellationToken.None);
+            // Sleep resolution on Linux is about 1 ms; the 'due' arithmetic catches up on any oversleep.
+            Thread.Sleep(1);
         }
 
-        await Task.WhenAll(inFlight);
+        return inFlight;
     }
 
     private static async Task RunClosedLoopAsync(Sender sender, LoadOptions options, CancellationToken cancellationToken)

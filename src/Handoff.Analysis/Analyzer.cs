@@ -1,0 +1,109 @@
+using Handoff.Analysis.Input;
+using Handoff.Analysis.Manifests;
+using Handoff.Analysis.Model;
+using Handoff.Analysis.Rules;
+using Handoff.Analysis.Timing;
+
+namespace Handoff.Analysis;
+
+/// <summary>What to analyse with.</summary>
+public sealed record AnalysisOptions
+{
+    /// <summary>The profile id (--profile); null to infer it. Defaults to null.</summary>
+    public string? Profile { get; init; }
+
+    /// <summary>The target Kubernetes version (--k8s-version). Defaults to 1.32.</summary>
+    public KubernetesVersion Version { get; init; } = KubernetesVersion.Default;
+
+    /// <summary>Rule ids or names to skip everywhere (--ignore). Defaults to none.</summary>
+    public IReadOnlyCollection<string> Ignore { get; init; } = [];
+}
+
+/// <summary>The result of one analysis.</summary>
+/// <param name="Model">The linked objects.</param>
+/// <param name="Profile">The profile in force and why.</param>
+/// <param name="Budgets">One time budget per workload.</param>
+/// <param name="Findings">Findings, in file and line order.</param>
+/// <param name="Suppressed">Findings silenced by an annotation or --ignore.</param>
+/// <param name="Errors">Input errors.</param>
+public sealed record AnalysisResult(
+    ClusterModel Model,
+    ProfileChoice Profile,
+    IReadOnlyList<TimeBudget> Budgets,
+    IReadOnlyList<Finding> Findings,
+    IReadOnlyList<Finding> Suppressed,
+    IReadOnlyList<InputError> Errors);
+
+/// <summary>Runs the whole pipeline: manifests, model, budgets, rules, suppression.</summary>
+public static class Analyzer
+{
+    /// <summary>Analyses parsed manifests.</summary>
+    /// <exception cref="ArgumentException">The options name a profile that does not exist.</exception>
+    public static AnalysisResult Analyze(ManifestSet manifests, AnalysisOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifests);
+        options ??= new AnalysisOptions();
+        var model = ClusterModel.Build(manifests);
+        var profile = Profiles.Choose(options.Profile, model)
+            ?? throw new ArgumentException($"Unknown profile '{options.Profile}'. Known: {string.Join(", ", Profiles.All.Select(p => p.Id))}.", nameof(options));
+        var budgets = model.Workloads.Select(w => TimeBudget.Compute(w, model, profile.Profile)).ToList();
+        var context = new RuleContext(model, profile, options.Version, budgets);
+
+        var ignored = new HashSet<string>(options.Ignore, StringComparer.OrdinalIgnoreCase);
+        var findings = new List<Finding>();
+        var suppressed = new List<Finding>();
+        var suppressions = Suppressions(model);
+        foreach (var rule in RuleCatalog.All)
+        {
+            if (ignored.Contains(rule.Descriptor.Id) || ignored.Contains(rule.Descriptor.Name))
+            {
+                continue;
+            }
+
+            foreach (var finding in rule.Evaluate(context))
+            {
+                (IsSuppressed(finding, suppressions) ? suppressed : findings).Add(finding);
+            }
+        }
+
+        findings.Sort(CompareByPlace);
+        return new AnalysisResult(model, profile, budgets, findings, suppressed, model.Errors);
+    }
+
+    /// <summary>Loads paths and analyses them.</summary>
+    public static AnalysisResult Analyze(IEnumerable<string> paths, AnalysisOptions? options = null, TextReader? stdin = null) =>
+        Analyze(ManifestSet.Load(paths, stdin), options);
+
+    private static Dictionary<(string File, ObjectRef Ref), string[]> Suppressions(ClusterModel model)
+    {
+        var workloads = model.Workloads.ToDictionary(w => w.Object);
+        var result = new Dictionary<(string, ObjectRef), string[]>();
+        foreach (var obj in model.Objects)
+        {
+            var ids = HandoffAnnotations.Ignored(workloads.GetValueOrDefault(obj), obj).ToArray();
+            if (ids.Length > 0)
+            {
+                result[(obj.File.DisplayName, obj.Ref)] = ids;
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsSuppressed(Finding finding, Dictionary<(string File, ObjectRef Ref), string[]> suppressions) =>
+        suppressions.TryGetValue((finding.Location.File, finding.Object), out var ids) && ids.Any(id =>
+            id == "*" || string.Equals(id, finding.Rule.Id, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(id, finding.Rule.Name, StringComparison.OrdinalIgnoreCase));
+
+    private static int CompareByPlace(Finding a, Finding b)
+    {
+        var byFile = string.CompareOrdinal(a.Location.File, b.Location.File);
+        if (byFile != 0)
+        {
+            return byFile;
+        }
+
+        var byLine = a.Location.Line.CompareTo(b.Location.Line);
+        return byLine != 0 ? byLine : string.CompareOrdinal(a.Rule.Id, b.Rule.Id);
+    }
+}

@@ -1,0 +1,126 @@
+using Handoff.Analysis.Input;
+using Handoff.Analysis.Yaml;
+
+namespace Handoff.Analysis.Manifests;
+
+/// <summary>Every object and Dockerfile of the input, with the errors met while reading them.</summary>
+public sealed class ManifestSet
+{
+    private ManifestSet(IReadOnlyList<SourceFile> files, IReadOnlyList<KubeObject> objects, IReadOnlyList<InputError> errors,
+        IReadOnlyDictionary<SourceFile, IReadOnlyList<YamlDocument>> documents)
+    {
+        Files = files;
+        Objects = objects;
+        Errors = errors;
+        Documents = documents;
+    }
+
+    /// <summary>Every file read (manifests and Dockerfiles).</summary>
+    public IReadOnlyList<SourceFile> Files { get; }
+
+    /// <summary>Kubernetes objects in input order, "kind: List" items expanded.</summary>
+    public IReadOnlyList<KubeObject> Objects { get; }
+
+    /// <summary>Problems with the input; the rest of it is still analysed.</summary>
+    public IReadOnlyList<InputError> Errors { get; }
+
+    /// <summary>The YAML documents of each manifest file.</summary>
+    public IReadOnlyDictionary<SourceFile, IReadOnlyList<YamlDocument>> Documents { get; }
+
+    /// <summary>Dockerfiles of the input.</summary>
+    public IEnumerable<SourceFile> Dockerfiles => Files.Where(f => f.Kind == SourceKind.Dockerfile);
+
+    /// <summary>Reads files already loaded; errors of loading can be passed to be kept with the rest.</summary>
+    public static ManifestSet Parse(IEnumerable<SourceFile> files, IEnumerable<InputError>? loadErrors = null, InputLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var fileList = files.ToList();
+        var objects = new List<KubeObject>();
+        var errors = new List<InputError>(loadErrors ?? []);
+        var documents = new Dictionary<SourceFile, IReadOnlyList<YamlDocument>>();
+        foreach (var file in fileList.Where(f => f.Kind == SourceKind.Manifest))
+        {
+            var (docs, error) = YamlReader.Read(file, limits);
+            documents[file] = docs;
+            foreach (var doc in docs)
+            {
+                if (doc.Root is not null)
+                {
+                    AddObject(objects, errors, file, doc, doc.Root, isListItem: false);
+                }
+            }
+
+            if (error is not null)
+            {
+                errors.Add(error);
+            }
+        }
+
+        return new ManifestSet(fileList, objects, errors, documents);
+    }
+
+    /// <summary>Loads paths (files, directories, "-") and parses them.</summary>
+    public static ManifestSet Load(IEnumerable<string> paths, TextReader? stdin = null, InputLimits? limits = null)
+    {
+        var (files, errors) = InputLoader.Load(paths, stdin, limits);
+        return Parse(files, errors, limits);
+    }
+
+    /// <summary>Parses text as if it were a file (tests, benchmarks, stdin).</summary>
+    public static ManifestSet FromText(string text, string path = "input.yaml") =>
+        Parse([new SourceFile(path, text, InputLoader.KindOf(path) ?? SourceKind.Manifest)]);
+
+    private static void AddObject(List<KubeObject> objects, List<InputError> errors, SourceFile file, YamlDocument doc, YNode node, bool isListItem)
+    {
+        if (node is YScalar { IsNull: true })
+        {
+            return;
+        }
+
+        if (node is not YMap map)
+        {
+            errors.Add(Error(file, node, isListItem ? "A List item is not a mapping; it is skipped." : "The document is not a mapping (a Kubernetes object); it is skipped."));
+            return;
+        }
+
+        var kind = (map["kind"] as YScalar)?.Value;
+        var apiVersion = (map["apiVersion"] as YScalar)?.Value;
+        if (kind is null || apiVersion is null)
+        {
+            // Not a Kubernetes object (a values file, a kustomization without kind...): not ours to judge.
+            return;
+        }
+
+        if (kind is "List" || (kind.EndsWith("List", StringComparison.Ordinal) && map["items"] is YSeq && apiVersion == "v1"))
+        {
+            if (map["items"] is YSeq items)
+            {
+                foreach (var item in items.Items)
+                {
+                    AddObject(objects, errors, file, doc, item, isListItem: true);
+                }
+            }
+            else if (map["items"] is { } bad and not YScalar { IsNull: true })
+            {
+                errors.Add(Error(file, bad, "'items' of a List must be a sequence."));
+            }
+
+            return;
+        }
+
+        var metadataNode = map["metadata"];
+        var metadata = metadataNode as YMap;
+        if (metadataNode is not null and not YMap and not YScalar { IsNull: true })
+        {
+            errors.Add(Error(file, metadataNode, $"'metadata' of {kind} must be a mapping; the object is skipped."));
+            return;
+        }
+
+        var name = (metadata?["name"] as YScalar)?.Value ?? string.Empty;
+        var ns = metadata?["namespace"] is YScalar { IsNull: false } nsScalar ? nsScalar.Value : null;
+        objects.Add(new KubeObject(file, doc, map, apiVersion, kind, name, ns, metadata));
+    }
+
+    private static InputError Error(SourceFile file, YNode node, string message) =>
+        new(file.DisplayName, node.Start.Line, node.Start.Column, message);
+}

@@ -1,0 +1,456 @@
+using Handoff.Analysis.Input;
+using Handoff.Analysis.Manifests;
+using Handoff.Analysis.Yaml;
+
+namespace Handoff.Analysis.Model;
+
+/// <summary>Types the objects the rules need and links them; an object with a mistyped field becomes an error, not a guess.</summary>
+internal static class ModelBuilder
+{
+    private static readonly HashSet<string> WorkloadKinds = new(StringComparer.Ordinal)
+    {
+        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Rollout",
+    };
+
+    public static ClusterModel Build(ManifestSet manifests)
+    {
+        ArgumentNullException.ThrowIfNull(manifests);
+        var errors = new List<InputError>(manifests.Errors);
+        var workloads = new List<Workload>();
+        var services = new List<Service>();
+        var budgets = new List<PodDisruptionBudget>();
+        var ingresses = new List<Ingress>();
+        var routes = new List<HttpRoute>();
+        var autoscalers = new List<Autoscaler>();
+
+        foreach (var obj in manifests.Objects)
+        {
+            var reader = new FieldReader(obj, errors);
+            switch (obj.Kind)
+            {
+                case var k when WorkloadKinds.Contains(k) && IsWorkloadApi(obj):
+                    Add(workloads, ReadWorkload(reader), reader);
+                    break;
+                case "Service" when obj.ApiVersion == "v1":
+                    Add(services, ReadService(reader), reader);
+                    break;
+                case "PodDisruptionBudget":
+                    Add(budgets, ReadBudget(reader), reader);
+                    break;
+                case "Ingress" when obj.Group is "networking.k8s.io" or "extensions":
+                    Add(ingresses, ReadIngress(reader), reader);
+                    break;
+                case "HTTPRoute" or "GRPCRoute" when obj.Group == "gateway.networking.k8s.io":
+                    Add(routes, ReadRoute(reader), reader);
+                    break;
+                case "HorizontalPodAutoscaler":
+                    Add(autoscalers, ReadAutoscaler(reader), reader);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        Link(workloads, services, budgets, ingresses, routes, autoscalers);
+        return new ClusterModel(manifests, workloads, services, budgets, ingresses, routes, autoscalers, errors);
+    }
+
+    private static bool IsWorkloadApi(KubeObject obj) => obj.Kind switch
+    {
+        "Pod" => obj.ApiVersion == "v1",
+        "Rollout" => obj.Group == "argoproj.io",
+        _ => obj.Group is "apps" or "extensions",
+    };
+
+    private static void Add<T>(List<T> list, T? item, FieldReader reader)
+        where T : class
+    {
+        if (item is not null && !reader.HasErrors)
+        {
+            list.Add(item);
+        }
+    }
+
+    private static void Link(List<Workload> workloads, List<Service> services, List<PodDisruptionBudget> budgets,
+        List<Ingress> ingresses, List<HttpRoute> routes, List<Autoscaler> autoscalers)
+    {
+        // Links never cross namespaces; grouping keeps a 10,000-object corpus from being quadratic.
+        var servicesByNs = services.ToLookup(s => s.Object.Namespace, StringComparer.Ordinal);
+        var budgetsByNs = budgets.ToLookup(b => b.Object.Namespace, StringComparer.Ordinal);
+        var ingressesByBackend = ingresses.SelectMany(i => i.Backends.Select(b => (Key: (b.Namespace, b.ServiceName), Ingress: i)))
+            .ToLookup(x => x.Key, x => x.Ingress);
+        var routesByBackend = routes.SelectMany(r => r.Backends.Select(b => (Key: (b.Namespace, b.ServiceName), Route: r)))
+            .ToLookup(x => x.Key, x => x.Route);
+        foreach (var workload in workloads)
+        {
+            var ns = workload.Object.Namespace;
+            var labels = workload.Pod.Labels;
+            foreach (var service in servicesByNs[ns])
+            {
+                if (service.Object.Namespace == ns && service.HasSelector && service.Ports.Count > 0
+                    && new LabelSelector(service.Selector, []).Matches(labels))
+                {
+                    workload.ServicesList.Add(service);
+                }
+            }
+
+            foreach (var budget in budgetsByNs[ns])
+            {
+                // An empty PDB selector (policy/v1) selects every pod of its namespace.
+                if (budget.Object.Namespace == ns && budget.Selector.Matches(labels))
+                {
+                    workload.BudgetsList.Add(budget);
+                }
+            }
+
+            workload.Autoscaler = autoscalers.Find(a => a.Object.Namespace == ns && a.TargetKind == workload.Kind && a.TargetName == workload.Name);
+            foreach (var service in workload.ServicesList)
+            {
+                var key = (service.Object.Namespace, service.Object.Name);
+                AddDistinct(workload.IngressesList, ingressesByBackend[key]);
+                AddDistinct(workload.RoutesList, routesByBackend[key]);
+            }
+        }
+    }
+
+    private static void AddDistinct<T>(List<T> list, IEnumerable<T> items)
+        where T : class
+    {
+        foreach (var item in items)
+        {
+            if (!list.Exists(x => ReferenceEquals(x, item)))
+            {
+                list.Add(item);
+            }
+        }
+    }
+
+    private static Workload? ReadWorkload(FieldReader r)
+    {
+        var obj = r.Object;
+        var spec = r.Map(obj.Node, "spec", "spec");
+        if (spec is null)
+        {
+            r.Fail(obj.Node, $"a {obj.Kind} needs a 'spec'");
+            return null;
+        }
+
+        YMap? template;
+        YMap? templateMetadata;
+        YMap? podSpec;
+        IReadOnlyDictionary<string, string> podLabels;
+        IReadOnlyDictionary<string, string> podAnnotations;
+        if (obj.Kind == "Pod")
+        {
+            template = null;
+            templateMetadata = obj.Metadata;
+            podSpec = spec;
+            podLabels = obj.Labels;
+            podAnnotations = obj.Annotations;
+        }
+        else
+        {
+            template = r.Map(spec, "template", "spec.template");
+            templateMetadata = r.Map(template, "metadata", "spec.template.metadata");
+            podSpec = r.Map(template, "spec", "spec.template.spec");
+            podLabels = r.StringMap(templateMetadata, "labels", "spec.template.metadata.labels");
+            podAnnotations = r.StringMap(templateMetadata, "annotations", "spec.template.metadata.annotations");
+            if (podSpec is null)
+            {
+                // An Argo Rollout may reference a Deployment's template instead (workloadRef); nothing to check here.
+                if (obj.Kind == "Rollout" && spec["workloadRef"] is not null)
+                {
+                    return null;
+                }
+
+                r.Fail(template ?? (YNode)spec, $"a {obj.Kind} needs 'spec.template.spec'");
+                return null;
+            }
+        }
+
+        var prefix = obj.Kind == "Pod" ? "spec" : "spec.template.spec";
+        var containers = ReadContainers(r, podSpec, "containers", prefix);
+        var initContainers = ReadContainers(r, podSpec, "initContainers", prefix);
+        var grace = r.Int(podSpec, "terminationGracePeriodSeconds", $"{prefix}.terminationGracePeriodSeconds");
+        var pod = new PodTemplate(containers, initContainers, grace, podLabels, podAnnotations, template, templateMetadata, podSpec);
+
+        int? replicas = obj.Kind is "Pod" or "DaemonSet" ? null : r.Int(spec, "replicas", "spec.replicas");
+        var minReady = r.Int(spec, "minReadySeconds", "spec.minReadySeconds") ?? 0;
+        var selector = ReadSelector(r, r.Map(spec, "selector", "spec.selector"), "spec.selector");
+        UpdateStrategy? strategy = null;
+        if (obj.Kind == "Deployment")
+        {
+            var s = r.Map(spec, "strategy", "spec.strategy");
+            var rolling = r.Map(s, "rollingUpdate", "spec.strategy.rollingUpdate");
+            strategy = new UpdateStrategy(
+                r.String(s, "type", "spec.strategy.type") ?? "RollingUpdate",
+                r.IntOrString(rolling, "maxSurge", "spec.strategy.rollingUpdate.maxSurge"),
+                r.IntOrString(rolling, "maxUnavailable", "spec.strategy.rollingUpdate.maxUnavailable"),
+                s);
+        }
+        else if (obj.Kind == "Rollout")
+        {
+            var s = r.Map(spec, "strategy", "spec.strategy");
+            var canary = r.Map(s, "canary", "spec.strategy.canary");
+            var blueGreen = r.Map(s, "blueGreen", "spec.strategy.blueGreen");
+            strategy = canary is not null
+                ? new UpdateStrategy("Canary", r.IntOrString(canary, "maxSurge", "spec.strategy.canary.maxSurge"), r.IntOrString(canary, "maxUnavailable", "spec.strategy.canary.maxUnavailable"), canary)
+                : new UpdateStrategy(blueGreen is not null ? "BlueGreen" : "Canary", null, null, blueGreen ?? s);
+        }
+
+        return new Workload(obj, replicas, strategy, minReady, selector, pod);
+    }
+
+    private static List<Container> ReadContainers(FieldReader r, YMap podSpec, string key, string prefix)
+    {
+        var result = new List<Container>();
+        var seq = r.Seq(podSpec, key, $"{prefix}.{key}");
+        if (seq is null)
+        {
+            return result;
+        }
+
+        for (var i = 0; i < seq.Items.Count; i++)
+        {
+            var path = $"{prefix}.{key}[{i}]";
+            if (seq.Items[i] is not YMap c)
+            {
+                r.Fail(seq.Items[i], $"'{path}' must be a mapping");
+                continue;
+            }
+
+            var name = r.String(c, "name", $"{path}.name") ?? $"#{i}";
+            var ports = new List<ContainerPort>();
+            var portSeq = r.Seq(c, "ports", $"{path}.ports");
+            if (portSeq is not null)
+            {
+                for (var p = 0; p < portSeq.Items.Count; p++)
+                {
+                    if (portSeq.Items[p] is YMap pm && r.Int(pm, "containerPort", $"{path}.ports[{p}].containerPort") is { } number)
+                    {
+                        ports.Add(new ContainerPort(r.String(pm, "name", $"{path}.ports[{p}].name"), number, r.String(pm, "protocol", $"{path}.ports[{p}].protocol") ?? "TCP"));
+                    }
+                }
+            }
+
+            var lifecycle = r.Map(c, "lifecycle", $"{path}.lifecycle");
+            var preStopNode = r.Map(lifecycle, "preStop", $"{path}.lifecycle.preStop");
+            var env = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (r.Seq(c, "env", $"{path}.env") is { } envSeq)
+            {
+                foreach (var item in envSeq.Items.OfType<YMap>())
+                {
+                    if (item["name"] is YScalar n && item["value"] is YScalar v)
+                    {
+                        env[n.Value] = v.Value;
+                    }
+                }
+            }
+
+            result.Add(new Container(
+                name,
+                r.String(c, "image", $"{path}.image"),
+                r.StringList(c, "command", $"{path}.command"),
+                r.StringList(c, "args", $"{path}.args"),
+                ports,
+                preStopNode is null ? null : ReadHandler(r, preStopNode, $"{path}.lifecycle.preStop"),
+                ReadProbe(r, c, "readinessProbe", path),
+                ReadProbe(r, c, "livenessProbe", path),
+                ReadProbe(r, c, "startupProbe", path),
+                env,
+                IsNativeSidecar: key == "initContainers" && r.String(c, "restartPolicy", $"{path}.restartPolicy") == "Always",
+                c));
+        }
+
+        return result;
+    }
+
+    private static Probe? ReadProbe(FieldReader r, YMap container, string key, string path)
+    {
+        var node = r.Map(container, key, $"{path}.{key}");
+        if (node is null)
+        {
+            return null;
+        }
+
+        var p = $"{path}.{key}";
+        return new Probe(
+            ReadHandler(r, node, p),
+            r.Int(node, "initialDelaySeconds", $"{p}.initialDelaySeconds") ?? 0,
+            r.Int(node, "periodSeconds", $"{p}.periodSeconds") ?? Probe.DefaultPeriodSeconds,
+            r.Int(node, "timeoutSeconds", $"{p}.timeoutSeconds") ?? 1,
+            r.Int(node, "failureThreshold", $"{p}.failureThreshold") ?? Probe.DefaultFailureThreshold,
+            r.Int(node, "successThreshold", $"{p}.successThreshold") ?? 1,
+            node);
+    }
+
+    private static Handler ReadHandler(FieldReader r, YMap node, string path)
+    {
+        if (r.Map(node, "exec", $"{path}.exec") is { } exec)
+        {
+            return new Handler(HandlerKind.Exec, r.StringList(exec, "command", $"{path}.exec.command") ?? [], null, null, null, node);
+        }
+
+        if (r.Map(node, "httpGet", $"{path}.httpGet") is { } http)
+        {
+            return new Handler(HandlerKind.HttpGet, [], r.String(http, "path", $"{path}.httpGet.path") ?? "/", r.IntOrString(http, "port", $"{path}.httpGet.port"), null, node);
+        }
+
+        if (r.Map(node, "tcpSocket", $"{path}.tcpSocket") is { } tcp)
+        {
+            return new Handler(HandlerKind.TcpSocket, [], null, r.IntOrString(tcp, "port", $"{path}.tcpSocket.port"), null, node);
+        }
+
+        if (r.Map(node, "grpc", $"{path}.grpc") is { } grpc)
+        {
+            return new Handler(HandlerKind.Grpc, [], null, r.IntOrString(grpc, "port", $"{path}.grpc.port"), null, node);
+        }
+
+        if (r.Map(node, "sleep", $"{path}.sleep") is { } sleep)
+        {
+            return new Handler(HandlerKind.Sleep, [], null, null, r.Int(sleep, "seconds", $"{path}.sleep.seconds") ?? 0, node);
+        }
+
+        return new Handler(HandlerKind.None, [], null, null, null, node);
+    }
+
+    private static LabelSelector? ReadSelector(FieldReader r, YMap? node, string path)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        var expressions = new List<LabelRequirement>();
+        if (r.Seq(node, "matchExpressions", $"{path}.matchExpressions") is { } seq)
+        {
+            foreach (var item in seq.Items.OfType<YMap>())
+            {
+                expressions.Add(new LabelRequirement(
+                    r.String(item, "key", $"{path}.matchExpressions.key") ?? string.Empty,
+                    r.String(item, "operator", $"{path}.matchExpressions.operator") ?? string.Empty,
+                    r.StringList(item, "values", $"{path}.matchExpressions.values") ?? []));
+            }
+        }
+
+        return new LabelSelector(r.StringMap(node, "matchLabels", $"{path}.matchLabels"), expressions);
+    }
+
+    private static Service? ReadService(FieldReader r)
+    {
+        var spec = r.Map(r.Object.Node, "spec", "spec");
+        var ports = new List<ServicePort>();
+        if (r.Seq(spec, "ports", "spec.ports") is { } seq)
+        {
+            for (var i = 0; i < seq.Items.Count; i++)
+            {
+                if (seq.Items[i] is not YMap p)
+                {
+                    r.Fail(seq.Items[i], $"'spec.ports[{i}]' must be a mapping");
+                    continue;
+                }
+
+                if (r.Int(p, "port", $"spec.ports[{i}].port") is { } port)
+                {
+                    ports.Add(new ServicePort(r.String(p, "name", $"spec.ports[{i}].name"), port,
+                        r.IntOrString(p, "targetPort", $"spec.ports[{i}].targetPort") ?? new IntOrString(port, null)));
+                }
+            }
+        }
+
+        return new Service(r.Object, r.StringMap(spec, "selector", "spec.selector"), ports, r.String(spec, "type", "spec.type") ?? "ClusterIP");
+    }
+
+    private static PodDisruptionBudget? ReadBudget(FieldReader r)
+    {
+        var spec = r.Map(r.Object.Node, "spec", "spec");
+        var selector = ReadSelector(r, r.Map(spec, "selector", "spec.selector"), "spec.selector")
+            ?? new LabelSelector(KubeObject.ReadStringMap(null), []);
+        return new PodDisruptionBudget(r.Object, selector,
+            r.IntOrString(spec, "minAvailable", "spec.minAvailable"),
+            r.IntOrString(spec, "maxUnavailable", "spec.maxUnavailable"));
+    }
+
+    private static Ingress? ReadIngress(FieldReader r)
+    {
+        var obj = r.Object;
+        var spec = r.Map(obj.Node, "spec", "spec");
+        var backends = new List<BackendRef>();
+        void AddBackend(YMap? backend, string path)
+        {
+            // networking.k8s.io/v1: backend.service.{name, port.{number|name}}; v1beta1: serviceName/servicePort.
+            if (r.Map(backend, "service", $"{path}.service") is { } svc && r.String(svc, "name", $"{path}.service.name") is { } name)
+            {
+                var port = r.Map(svc, "port", $"{path}.service.port");
+                IntOrString? p = r.Int(port, "number", $"{path}.service.port.number") is { } n ? new IntOrString(n, null, port)
+                    : r.String(port, "name", $"{path}.service.port.name") is { } pn ? new IntOrString(null, pn, port) : null;
+                backends.Add(new BackendRef(obj.Namespace, name, p, backend!));
+            }
+            else if (r.String(backend, "serviceName", $"{path}.serviceName") is { } legacy)
+            {
+                backends.Add(new BackendRef(obj.Namespace, legacy, r.IntOrString(backend, "servicePort", $"{path}.servicePort"), backend!));
+            }
+        }
+
+        AddBackend(r.Map(spec, "defaultBackend", "spec.defaultBackend") ?? r.Map(spec, "backend", "spec.backend"), "spec.defaultBackend");
+        if (r.Seq(spec, "rules", "spec.rules") is { } rules)
+        {
+            foreach (var rule in rules.Items.OfType<YMap>())
+            {
+                var http = r.Map(rule, "http", "spec.rules.http");
+                if (r.Seq(http, "paths", "spec.rules.http.paths") is { } paths)
+                {
+                    foreach (var path in paths.Items.OfType<YMap>())
+                    {
+                        AddBackend(r.Map(path, "backend", "spec.rules.http.paths.backend"), "spec.rules.http.paths.backend");
+                    }
+                }
+            }
+        }
+
+        var className = r.String(spec, "ingressClassName", "spec.ingressClassName")
+            ?? (obj.Annotations.TryGetValue("kubernetes.io/ingress.class", out var annotated) ? annotated : null);
+        return new Ingress(obj, className, backends);
+    }
+
+    private static HttpRoute? ReadRoute(FieldReader r)
+    {
+        var obj = r.Object;
+        var spec = r.Map(obj.Node, "spec", "spec");
+        var backends = new List<BackendRef>();
+        if (r.Seq(spec, "rules", "spec.rules") is { } rules)
+        {
+            foreach (var rule in rules.Items.OfType<YMap>())
+            {
+                if (r.Seq(rule, "backendRefs", "spec.rules.backendRefs") is not { } refs)
+                {
+                    continue;
+                }
+
+                foreach (var backend in refs.Items.OfType<YMap>())
+                {
+                    var kind = r.String(backend, "kind", "spec.rules.backendRefs.kind") ?? "Service";
+                    var group = r.String(backend, "group", "spec.rules.backendRefs.group") ?? string.Empty;
+                    if (kind != "Service" || group.Length > 0 || r.String(backend, "name", "spec.rules.backendRefs.name") is not { } name)
+                    {
+                        continue;
+                    }
+
+                    backends.Add(new BackendRef(r.String(backend, "namespace", "spec.rules.backendRefs.namespace") ?? obj.Namespace, name,
+                        r.Int(backend, "port", "spec.rules.backendRefs.port") is { } port ? new IntOrString(port, null) : null, backend));
+                }
+            }
+        }
+
+        return new HttpRoute(obj, backends);
+    }
+
+    private static Autoscaler? ReadAutoscaler(FieldReader r)
+    {
+        var spec = r.Map(r.Object.Node, "spec", "spec");
+        var target = r.Map(spec, "scaleTargetRef", "spec.scaleTargetRef");
+        var kind = r.String(target, "kind", "spec.scaleTargetRef.kind");
+        var name = r.String(target, "name", "spec.scaleTargetRef.name");
+        return kind is null || name is null ? null : new Autoscaler(r.Object, kind, name, r.Int(spec, "minReplicas", "spec.minReplicas"));
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Handoff.Analysis.Rules;
+
+namespace Handoff.Analysis.Reporting;
+
+/// <summary>Writes the --format json shape of 'check' (DESIGN.md, command-line contract).</summary>
+public static class JsonReport
+{
+    private static readonly JsonWriterOptions Options = new()
+    {
+        Indented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Writes the report to <paramref name="stream"/>.</summary>
+    public static void Write(AnalysisResult result, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        using var w = new Utf8JsonWriter(stream, Options);
+        w.WriteStartObject();
+        w.WriteStartArray("findings");
+        foreach (var f in result.Findings)
+        {
+            WriteFinding(w, f);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("errors");
+        foreach (var e in result.Errors)
+        {
+            w.WriteStartObject();
+            w.WriteString("file", e.File);
+            if (e.Line is { } line)
+            {
+                w.WriteNumber("line", line);
+            }
+            else
+            {
+                w.WriteNull("line");
+            }
+
+            w.WriteString("message", e.Message);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("summary");
+        w.WriteString("profile", result.Profile.Profile.Id);
+        w.WriteString("profileReason", result.Profile.Reason);
+        w.WriteNumber("files", result.Model.Manifests.Files.Count);
+        w.WriteNumber("objects", result.Model.Objects.Count);
+        w.WriteNumber("workloads", result.Model.Workloads.Count);
+        w.WriteNumber("errors", result.Findings.Count(f => f.Severity == Severity.Error));
+        w.WriteNumber("warnings", result.Findings.Count(f => f.Severity == Severity.Warning));
+        w.WriteNumber("infos", result.Findings.Count(f => f.Severity == Severity.Info));
+        w.WriteNumber("suppressed", result.Suppressed.Count);
+        w.WriteNumber("inputErrors", result.Errors.Count);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>Returns the report as a string.</summary>
+    public static string ToJson(AnalysisResult result)
+    {
+        using var stream = new MemoryStream();
+        Write(result, stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteFinding(Utf8JsonWriter w, Finding f)
+    {
+        w.WriteStartObject();
+        w.WriteString("ruleId", f.Rule.Id);
+        w.WriteString("severity", SeverityName(f.Severity));
+        w.WriteString("message", f.Message);
+        w.WriteString("file", f.Location.File);
+        w.WriteNumber("line", f.Location.Line);
+        w.WriteNumber("column", f.Location.Column);
+        w.WriteStartObject("object");
+        w.WriteString("kind", f.Object.Kind);
+        w.WriteString("namespace", f.Object.Namespace);
+        w.WriteString("name", f.Object.Name);
+        w.WriteEndObject();
+        if (f.Container is null)
+        {
+            w.WriteNull("container");
+        }
+        else
+        {
+            w.WriteString("container", f.Container);
+        }
+
+        // Extensions of the contract's shape (never removals): the rule's name and the Helm template.
+        w.WriteString("rule", f.Rule.Name);
+        if (f.Location.Origin is not null)
+        {
+            w.WriteString("origin", f.Location.Origin);
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>"error", "warning" or "info".</summary>
+    public static string SeverityName(Severity severity) => severity switch
+    {
+        Severity.Error => "error",
+        Severity.Warning => "warning",
+        _ => "info",
+    };
+}

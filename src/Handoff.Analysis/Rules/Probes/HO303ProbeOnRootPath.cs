@@ -1,0 +1,34 @@
+using Handoff.Analysis.Model;
+
+namespace Handoff.Analysis.Rules.Probes;
+
+/// <summary>HO303: a probe hits the app's home page.</summary>
+public sealed class HO303ProbeOnRootPath : WorkloadRule
+{
+    /// <summary>The rule's descriptor.</summary>
+    public static RuleDescriptor Rule { get; } = new(
+        "HO303", "probe-on-root-path", Severity.Warning, "Probes",
+        "An httpGet probe targets '/': the home page may be slow, redirect, need authentication, or keep answering 200 while the app shuts down.",
+        "Serve dedicated probe endpoints (/healthz/startup, /healthz/ready, /healthz/live) and point each probe at its own.",
+        [Sources.Probes]);
+
+    /// <inheritdoc/>
+    public override RuleDescriptor Descriptor => Rule;
+
+    /// <inheritdoc/>
+    protected override IEnumerable<Finding> Evaluate(WorkloadContext context)
+    {
+        foreach (var container in context.Workload.ServingContainers)
+        {
+            foreach (var (name, probe) in new[] { ("readiness", container.Readiness), ("liveness", container.Liveness), ("startup", container.Startup) })
+            {
+                if (probe?.Handler is { Kind: HandlerKind.HttpGet, Path: null or "" or "/" })
+                {
+                    yield return context.Report(probe.Node,
+                        $"The {name} probe of container '{container.Name}' requests '/': it cannot tell a shutting-down app from a healthy one and may be slow or redirect.",
+                        container);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace Handoff.Analysis.Rules.Rollout;
+
+/// <summary>HO201: a serving Deployment stops every pod before starting new ones.</summary>
+public sealed class HO201RecreateStrategy : WorkloadRule
+{
+    /// <summary>The rule's descriptor.</summary>
+    public static RuleDescriptor Rule { get; } = new(
+        "HO201", "recreate-strategy", Severity.Error, "Rollout",
+        "A serving Deployment uses the Recreate strategy: every old pod is terminated before any new pod starts, so each rollout is an outage.",
+        "Use 'strategy.type: RollingUpdate' with 'maxUnavailable: 0' and 'maxSurge: 1' (or 25%); keep Recreate only for apps that cannot run two versions at once.",
+        [Sources.RollingUpdate]);
+
+    /// <inheritdoc/>
+    public override RuleDescriptor Descriptor => Rule;
+
+    /// <inheritdoc/>
+    protected override IEnumerable<Finding> Evaluate(WorkloadContext context)
+    {
+        if (context.Workload is { Kind: "Deployment", Strategy: { Type: "Recreate" } strategy })
+        {
+            yield return context.Report(strategy.Node?["type"] ?? strategy.Node,
+                $"Deployment '{context.Workload.Name}' uses the Recreate strategy: all {context.Workload.EffectiveReplicas} pods stop before new ones start, so every rollout drops all traffic.");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace Handoff.Analysis.Rules.Rollout;
+
+/// <summary>HO204: one replica cannot survive a node drain or an eviction.</summary>
+public sealed class HO204SingleReplica : WorkloadRule
+{
+    /// <summary>The rule's descriptor.</summary>
+    public static RuleDescriptor Rule { get; } = new(
+        "HO204", "single-replica", Severity.Warning, "Rollout",
+        "A serving workload runs fewer than 2 replicas: a node drain, an eviction or a crash leaves no pod to serve.",
+        "Run at least 2 replicas (or an HPA with 'minReplicas: 2'), spread across nodes, with a PodDisruptionBudget.",
+        [Sources.Disruptions]);
+
+    /// <inheritdoc/>
+    public override RuleDescriptor Descriptor => Rule;
+
+    /// <inheritdoc/>
+    protected override IEnumerable<Finding> Evaluate(WorkloadContext context)
+    {
+        var workload = context.Workload;
+        if (workload.Kind == "Pod")
+        {
+            yield return context.Report(workload.Object.Node,
+                $"Pod '{workload.Name}' serves traffic as a bare Pod: it is a single replica with no controller to replace it; run it from a Deployment with 2 or more replicas.");
+            yield break;
+        }
+
+        if (!workload.HasReplicas || workload.EffectiveReplicas >= 2)
+        {
+            yield break;
+        }
+
+        var at = workload.Object.Node["spec"] is Yaml.YMap spec ? spec["replicas"] ?? spec : workload.Object.Node;
+        var how = workload.Replicas is null && workload.Autoscaler is null ? " (replicas not set: Kubernetes uses 1)" : string.Empty;
+        yield return context.Report(at,
+            $"{workload.Kind} '{workload.Name}' runs {workload.EffectiveReplicas} replica{how}: a node drain or eviction leaves nothing to serve.");
+    }
+}

@@ -1,0 +1,28 @@
+namespace Handoff.Analysis.Rules.Rollout;
+
+/// <summary>HO205: nothing limits how many pods a node drain may evict at once.</summary>
+public sealed class HO205PdbMissing : WorkloadRule
+{
+    /// <summary>The rule's descriptor.</summary>
+    public static RuleDescriptor Rule { get; } = new(
+        "HO205", "pdb-missing", Severity.Warning, "Rollout",
+        "No PodDisruptionBudget in the namespace selects the workload's pods, so a node drain or cluster upgrade may evict all of them at once.",
+        "Add a PodDisruptionBudget selecting the pods with 'maxUnavailable: 1' (or 'minAvailable' below the replica count).",
+        [Sources.Disruptions, Sources.ConfigurePdb]);
+
+    /// <inheritdoc/>
+    public override RuleDescriptor Descriptor => Rule;
+
+    /// <inheritdoc/>
+    protected override IEnumerable<Finding> Evaluate(WorkloadContext context)
+    {
+        var workload = context.Workload;
+        if (!workload.HasReplicas || workload.Budgets.Count > 0)
+        {
+            yield break;
+        }
+
+        yield return context.Report(workload.Object.Metadata ?? workload.Object.Node,
+            $"No PodDisruptionBudget in namespace '{workload.Object.Namespace}' selects the pods of {workload.Kind} '{workload.Name}': a node drain may evict all {workload.EffectiveReplicas} at once.");
+    }
+}

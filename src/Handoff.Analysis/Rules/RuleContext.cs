@@ -1,0 +1,67 @@
+using Handoff.Analysis.Manifests;
+using Handoff.Analysis.Model;
+using Handoff.Analysis.Timing;
+using Handoff.Analysis.Yaml;
+
+namespace Handoff.Analysis.Rules;
+
+/// <summary>Everything a rule may look at.</summary>
+public sealed class RuleContext
+{
+    internal RuleContext(ClusterModel model, ProfileChoice profile, KubernetesVersion version, IReadOnlyList<TimeBudget> budgets)
+    {
+        Model = model;
+        Profile = profile;
+        Version = version;
+        Budgets = budgets;
+    }
+
+    /// <summary>The linked objects.</summary>
+    public ClusterModel Model { get; }
+
+    /// <summary>The profile in force and why.</summary>
+    public ProfileChoice Profile { get; }
+
+    /// <summary>The target Kubernetes version (--k8s-version).</summary>
+    public KubernetesVersion Version { get; }
+
+    /// <summary>One budget per workload, in model order.</summary>
+    public IReadOnlyList<TimeBudget> Budgets { get; }
+
+    /// <summary>Makes a finding about an object at a node.</summary>
+    public static Finding Report(RuleDescriptor rule, KubeObject obj, YNode? at, string message, string? container = null, Severity? severity = null)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(obj);
+        return new Finding(rule, severity ?? rule.Severity, message, obj.LocationOf(at), obj.Ref, container);
+    }
+}
+
+/// <summary>A rule's view of one workload.</summary>
+public sealed class WorkloadContext
+{
+    private readonly RuleDescriptor _rule;
+
+    internal WorkloadContext(RuleContext context, TimeBudget budget, RuleDescriptor rule)
+    {
+        Context = context;
+        Budget = budget;
+        _rule = rule;
+    }
+
+    /// <summary>The whole context.</summary>
+    public RuleContext Context { get; }
+
+    /// <summary>The workload's budget.</summary>
+    public TimeBudget Budget { get; }
+
+    /// <summary>The workload.</summary>
+    public Workload Workload => Budget.Workload;
+
+    /// <summary>The profile in force.</summary>
+    public Profile Profile => Context.Profile.Profile;
+
+    /// <summary>Makes a finding about this workload at <paramref name="at"/> (the object when null).</summary>
+    public Finding Report(YNode? at, string message, Container? container = null, Severity? severity = null) =>
+        RuleContext.Report(_rule, Workload.Object, at, message, container?.Name, severity);
+}

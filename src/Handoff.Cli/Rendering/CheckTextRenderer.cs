@@ -1,0 +1,98 @@
+using Handoff.Analysis;
+using Handoff.Analysis.Manifests;
+using Handoff.Analysis.Rules;
+using Handoff.Analysis.Timing;
+using Spectre.Console;
+using static Handoff.Analysis.Rules.Text;
+
+namespace Handoff.Cli.Rendering;
+
+/// <summary>Renders 'check' results for people: grouped by file and object, with each workload's time budget.</summary>
+internal static class CheckTextRenderer
+{
+    public static void Render(IAnsiConsole console, AnalysisResult result, Severity failOn, bool failNever)
+    {
+        var files = result.Model.Manifests.Files.Count;
+        var profile = result.Profile;
+        console.MarkupLine($"[bold]Handoff check[/]: {files} file{Plural(files)}, {result.Model.Objects.Count} object{Plural(result.Model.Objects.Count)}, {result.Model.Workloads.Count} workload{Plural(result.Model.Workloads.Count)}.");
+        console.MarkupLine($"Profile [bold]{Esc(profile.Profile.Id)}[/] ({Esc(profile.Reason)}): endpoints stop receiving traffic after up to {Seconds(profile.Profile.PropagationSeconds)}.");
+
+        var budgets = result.Budgets.ToDictionary(b => b.Workload.Object.Ref);
+        var groups = result.Findings
+            .GroupBy(f => (f.Location.File, f.Object))
+            .OrderBy(g => g.Key.File, StringComparer.Ordinal)
+            .ThenBy(g => g.Min(f => f.Location.Line));
+        string? currentFile = null;
+        foreach (var group in groups)
+        {
+            if (group.Key.File != currentFile)
+            {
+                currentFile = group.Key.File;
+                console.WriteLine();
+                console.MarkupLine($"[underline]{Esc(currentFile)}[/]");
+            }
+
+            var origin = group.First().Location.Origin;
+            console.MarkupLine($"  [bold]{Esc(group.Key.Object.ToString())}[/]{(origin is null ? string.Empty : $" [dim](from {Esc(origin)})[/]")}");
+            if (budgets.TryGetValue(group.Key.Object, out var budget) && budget.Workload.IsServing)
+            {
+                console.MarkupLine($"    [dim]{Esc(DescribeBudget(budget))}[/]");
+            }
+
+            foreach (var f in group.OrderByDescending(f => f.Severity).ThenBy(f => f.Location.Line).ThenBy(f => f.Rule.Id, StringComparer.Ordinal))
+            {
+                console.MarkupLine($"    {Badge(f.Severity)} [bold]{f.Rule.Id}[/] {Esc(f.Rule.Name)} [dim]{Esc(f.Location.File)}:{f.Location.Line}:{f.Location.Column}[/]");
+                console.MarkupLine($"             {Esc(f.Message)}");
+                console.MarkupLine($"             [dim]fix: {Esc(f.Rule.Remediation)}[/]");
+            }
+        }
+
+        var clean = result.Budgets.Where(b => b.Workload.IsServing && !result.Findings.Any(f => f.Object == b.Workload.Object.Ref)).ToList();
+        if (clean.Count > 0)
+        {
+            console.WriteLine();
+            foreach (var budget in clean)
+            {
+                console.MarkupLine($"  [green]ok[/] [bold]{Esc(budget.Workload.Object.Ref.ToString())}[/] [dim]({Esc(budget.Workload.Object.File.DisplayName)})[/]");
+                console.MarkupLine($"    [dim]{Esc(DescribeBudget(budget))}[/]");
+            }
+        }
+
+        console.WriteLine();
+        var errors = result.Findings.Count(f => f.Severity == Severity.Error);
+        var warnings = result.Findings.Count(f => f.Severity == Severity.Warning);
+        var infos = result.Findings.Count(f => f.Severity == Severity.Info);
+        var failing = failNever ? 0 : result.Findings.Count(f => f.Severity >= failOn);
+        var verdict = result.Errors.Count > 0 ? "[red]input errors[/]"
+            : failing > 0 ? $"[red]failed[/] ({failing} at or above --fail-on {JsonReportName(failOn)})"
+            : "[green]passed[/]";
+        var suppressed = result.Suppressed.Count > 0 ? $", {result.Suppressed.Count} suppressed" : string.Empty;
+        console.MarkupLine($"{errors} error{Plural(errors)}, {warnings} warning{Plural(warnings)}, {infos} info{suppressed}; {result.Errors.Count} input error{Plural(result.Errors.Count)}: {verdict}.");
+    }
+
+    public static string DescribeBudget(TimeBudget b)
+    {
+        var preStop = b.PreStopSource switch
+        {
+            PreStopSource.None => "no preStop",
+            PreStopSource.Unknown => "preStop of unknown length",
+            _ => $"preStop {Seconds(b.PreStopSeconds)}",
+        };
+        var delay = b.InAppDelaySeconds > 0 ? $" + in-app delay {Seconds(b.InAppDelaySeconds)}" : string.Empty;
+        var planes = string.Join(", ", b.Planes.Select(p => $"{p.Name} {Seconds(p.PropagationSeconds)}"));
+        return $"budget: {preStop}{delay}; SIGTERM at {Seconds(b.SigtermAtSeconds)}, stops listening at {Seconds(b.StopListeningSeconds)}, SIGKILL at {Seconds(b.SigkillAtSeconds)}; endpoints removed after {planes}; exposure {Seconds(b.ExposureSeconds)}.";
+    }
+
+    private static string Badge(Severity severity) => severity switch
+    {
+        Severity.Error => "[red]error  [/]",
+        Severity.Warning => "[yellow]warning[/]",
+        _ => "[blue]info   [/]",
+    };
+
+    private static string JsonReportName(Severity s) => Handoff.Analysis.Reporting.JsonReport.SeverityName(s);
+
+    private static string Plural(int n) => n == 1 ? string.Empty : "s";
+
+    private static string Esc(string text) => Markup.Escape(text);
+}
