@@ -22,6 +22,8 @@ public sealed record LiveAttributionResult(AttributionResult Attribution, IReadO
 /// <item>keeps a failure that starts after a pod's SIGTERM and within <see cref="DataPlaneLag"/> after the
 /// EndpointSlice dropped it as SIGTERM before endpoint removal: kube-proxy, ingress controllers and cloud load
 /// balancers stop sending later than the EndpointSlice changes;</item>
+/// <item>keeps a failure on a pod up to <see cref="WatchLatency"/> before its inferred SIGTERM as the same race:
+/// SIGTERM is placed from when the watch delivered the deletion, which is later than the deletion itself;</item>
 /// <item>names "served before ready" when a failure hits a new pod (by backend, or by time when none is named)
 /// before its first successful response, right after it became an endpoint: the readiness probe let traffic in
 /// before the app could serve.</item>
@@ -31,6 +33,9 @@ public static class LiveAttribution
 {
     /// <summary>How long after the EndpointSlice dropped a pod a data plane may still send to it (seed 001's small-cluster kube-proxy range tops out at 10 s).</summary>
     public static readonly TimeSpan DataPlaneLag = TimeSpan.FromSeconds(10);
+
+    /// <summary>How late a watch may deliver a change: SIGTERM is inferred from when the deletion was seen, which lags the real deletion.</summary>
+    public static readonly TimeSpan WatchLatency = TimeSpan.FromSeconds(1);
 
     /// <summary>How long after a new pod became an endpoint a failure still counts as "served before ready" when no backend is named.</summary>
     public static readonly TimeSpan NewPodWindow = TimeSpan.FromSeconds(5);
@@ -113,6 +118,20 @@ public static class LiveAttribution
                 Pod = lagging.Name,
                 Explanation = string.Create(CultureInfo.InvariantCulture,
                     $"Sent {(request.Start - lagging.RemovedAt!.Value).TotalSeconds:0.000} s after the EndpointSlice dropped '{lagging.Name}', which had its SIGTERM at {lagging.SigTermAt!.Value.TotalSeconds:0.000} s: the data plane (kube-proxy, ingress or cloud load balancer) had not caught up."),
+            };
+        }
+
+        // The watch saw the deletion late: a failure on a pod shortly before its inferred SIGTERM is the same race.
+        var early = pods.FirstOrDefault(p => p.SigTermAt is { } term && request.Start < term && request.Start >= term - WatchLatency
+            && (pod is null ? p.RemovedAt is null || p.RemovedAt > request.Start : ReferenceEquals(p, pod)));
+        if (early is not null)
+        {
+            return failure with
+            {
+                Cause = FailureCause.SigTermBeforeEndpointRemoval,
+                Pod = early.Name,
+                Explanation = string.Create(CultureInfo.InvariantCulture,
+                    $"Sent {(early.SigTermAt!.Value - request.Start).TotalSeconds:0.000} s before the SIGTERM inferred for '{early.Name}', within the watch's delivery delay: the pod had most likely stopped already."),
             };
         }
 

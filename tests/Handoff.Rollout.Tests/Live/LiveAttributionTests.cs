@@ -59,6 +59,17 @@ public class LiveAttributionTests
     }
 
     [Fact]
+    public void Refine_FailureOnAPodJustBeforeItsDeletionWasSeen_IsTheSameRace()
+    {
+        // sigterm-before-endpoint-removal: the watch saw web-...-k8v2q's deletion (and so its inferred SIGTERM) at 12.85 s.
+        var (cause, pod, explanation, _) = Refine("sigterm-before-endpoint-removal", Failed(12.5, 12.51, backend: "web-6d4cf56db6-k8v2q"));
+
+        cause.ShouldBe(FailureCause.SigTermBeforeEndpointRemoval);
+        pod.ShouldBe("web-6d4cf56db6-k8v2q");
+        explanation.ShouldStartWith("Sent 0.350 s before the SIGTERM inferred for 'web-6d4cf56db6-k8v2q', within the watch's delivery delay");
+    }
+
+    [Fact]
     public void Refine_FailureNoEventExplains_StaysOther()
     {
         var (cause, _, _, notes) = Refine("clean-rollout", Failed(5, 5.01, backend: null));

@@ -68,6 +68,7 @@ public sealed class LiveStreamingTests : IDisposable
         await pumping;
 
         var report = LiveReport.Build(result);
+        Keep(report);
         result.Rollout.ShouldBe(new RolloutOutcome(true, null));
         server.Served.ShouldBeGreaterThan(300, "200 req/s for a few seconds");
         // Requests in flight when the load stops are abandoned, not recorded; the server may have answered them.
@@ -84,4 +85,21 @@ public sealed class LiveStreamingTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_scenario, recursive: true);
+
+    /// <summary>Keeps the reports under artifacts/test-results/verify for a person to read (docs/verify.md quotes one).</summary>
+    private static void Keep(RolloutReport report)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Handoff.slnx")))
+            {
+                var target = Path.Combine(dir.FullName, "artifacts", "test-results", "verify");
+                Directory.CreateDirectory(target);
+                File.WriteAllText(Path.Combine(target, "live-streaming.txt"), TextReport.Render(report));
+                File.WriteAllText(Path.Combine(target, "live-streaming.html"), HtmlReport.Render(report));
+                File.WriteAllText(Path.Combine(target, "live-streaming.json"), JsonReport.Render(report));
+                return;
+            }
+        }
+    }
 }
