@@ -156,7 +156,7 @@ public static class ProviderProfiles
 
             var aws = AlbSettings.IngressClassController(model, ingress.ClassName) == "ingress.k8s.aws/alb"
                 ? $"{why} and its IngressClass has controller ingress.k8s.aws/alb"
-                : $"{why} (Alibaba Cloud's ALB Ingress uses the same class: pass --profile alibaba-alb there)";
+                : $"{why}; Alibaba Cloud's ALB Ingress uses the same class, so pass --profile alibaba-alb there";
             return new ProfileChoice(AwsAlb, aws);
         }
 
