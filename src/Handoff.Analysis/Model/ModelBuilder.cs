@@ -77,6 +77,10 @@ internal static class ModelBuilder
         // Links never cross namespaces; grouping keeps a 10,000-object corpus from being quadratic.
         var servicesByNs = services.ToLookup(s => s.Object.Namespace, StringComparer.Ordinal);
         var budgetsByNs = budgets.ToLookup(b => b.Object.Namespace, StringComparer.Ordinal);
+        var ingressesByBackend = ingresses.SelectMany(i => i.Backends.Select(b => (Key: (b.Namespace, b.ServiceName), Ingress: i)))
+            .ToLookup(x => x.Key, x => x.Ingress);
+        var routesByBackend = routes.SelectMany(r => r.Backends.Select(b => (Key: (b.Namespace, b.ServiceName), Route: r)))
+            .ToLookup(x => x.Key, x => x.Route);
         foreach (var workload in workloads)
         {
             var ns = workload.Object.Namespace;
@@ -100,25 +104,23 @@ internal static class ModelBuilder
             }
 
             workload.Autoscaler = autoscalers.Find(a => a.Object.Namespace == ns && a.TargetKind == workload.Kind && a.TargetName == workload.Name);
-            if (workload.ServicesList.Count == 0)
+            foreach (var service in workload.ServicesList)
             {
-                continue;
+                var key = (service.Object.Namespace, service.Object.Name);
+                AddDistinct(workload.IngressesList, ingressesByBackend[key]);
+                AddDistinct(workload.RoutesList, routesByBackend[key]);
             }
+        }
+    }
 
-            foreach (var ingress in ingresses)
+    private static void AddDistinct<T>(List<T> list, IEnumerable<T> items)
+        where T : class
+    {
+        foreach (var item in items)
+        {
+            if (!list.Exists(x => ReferenceEquals(x, item)))
             {
-                if (ingress.Backends.Any(b => workload.ServicesList.Exists(s => s.Object.Namespace == b.Namespace && s.Object.Name == b.ServiceName)))
-                {
-                    workload.IngressesList.Add(ingress);
-                }
-            }
-
-            foreach (var route in routes)
-            {
-                if (route.Backends.Any(b => workload.ServicesList.Exists(s => s.Object.Namespace == b.Namespace && s.Object.Name == b.ServiceName)))
-                {
-                    workload.RoutesList.Add(route);
-                }
+                list.Add(item);
             }
         }
     }

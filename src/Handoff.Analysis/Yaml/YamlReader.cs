@@ -52,6 +52,12 @@ public static partial class YamlReader
         {
             return (documents, new InputError(file.DisplayName, e.Position.Line, e.Position.Column, e.Message));
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input instead of a YamlException.
+            var at = builder.LastPosition;
+            return (documents, new InputError(file.DisplayName, at.Line, at.Column, "The YAML is malformed after this point."));
+        }
 
         return (documents, null);
     }
@@ -133,13 +139,34 @@ public static partial class YamlReader
     {
         private readonly Dictionary<string, (YNode Node, long Size)> _anchors = new(StringComparer.Ordinal);
 
+        public SourcePosition LastPosition { get; private set; } = new(1, 1, 0);
+
         private sealed class Frame(ParsingEvent start, bool isMap, string? anchor)
         {
             public ParsingEvent StartEvent { get; } = start;
             public bool IsMap { get; } = isMap;
             public string? Anchor { get; } = anchor;
-            public List<YNode> Items { get; } = [];
+            public List<YNode>? Items { get; } = isMap ? null : [];
+            public List<KeyValuePair<YNode, YNode>>? Entries { get; } = isMap ? [] : null;
+            public YNode? PendingKey { get; set; }
             public long Size { get; set; } = 1;
+
+            public void Add(YNode node)
+            {
+                if (Items is not null)
+                {
+                    Items.Add(node);
+                }
+                else if (PendingKey is null)
+                {
+                    PendingKey = node;
+                }
+                else
+                {
+                    Entries!.Add(new KeyValuePair<YNode, YNode>(PendingKey, node));
+                    PendingKey = null;
+                }
+            }
         }
 
         public YNode ReadNode(IParser parser, SourceFile file)
@@ -149,6 +176,7 @@ public static partial class YamlReader
             while (true)
             {
                 var e = parser.Consume<ParsingEvent>();
+                LastPosition = Position(e.End);
                 YNode? completed = null;
                 long completedSize = 0;
                 switch (e)
@@ -204,7 +232,7 @@ public static partial class YamlReader
                 }
 
                 var parent = stack.Peek();
-                parent.Items.Add(completed!);
+                parent.Add(completed!);
                 parent.Size += completedSize;
                 if (parent.Size > limits.MaxExpandedNodes)
                 {
@@ -232,17 +260,11 @@ public static partial class YamlReader
             if (frame.IsMap)
             {
                 var m = (MappingStart)frame.StartEvent;
-                var entries = new List<KeyValuePair<YNode, YNode>>(frame.Items.Count / 2);
-                for (var i = 0; i + 1 < frame.Items.Count; i += 2)
-                {
-                    entries.Add(new KeyValuePair<YNode, YNode>(frame.Items[i], frame.Items[i + 1]));
-                }
-
-                return new YMap(start, stop, TagOf(m.Tag), entries, m.Style == MappingStyle.Flow);
+                return new YMap(start, stop, TagOf(m.Tag), frame.Entries!, m.Style == MappingStyle.Flow);
             }
 
             var q = (SequenceStart)frame.StartEvent;
-            return new YSeq(start, stop, TagOf(q.Tag), frame.Items, q.Style == SequenceStyle.Flow);
+            return new YSeq(start, stop, TagOf(q.Tag), frame.Items!, q.Style == SequenceStyle.Flow);
         }
 
         private void Remember(AnchorName anchor, YNode node, long size)

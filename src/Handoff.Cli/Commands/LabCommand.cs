@@ -1,19 +1,143 @@
 using System.CommandLine;
+using System.Globalization;
+using Handoff.Rollout.Lab;
+using Handoff.Rollout.Reports;
 
 namespace Handoff.Cli.Commands;
 
-/// <summary>The 'handoff lab' command.</summary>
+/// <summary>The 'handoff lab' command: a real rolling update on this machine, behind a real HAProxy, under load.</summary>
 internal static class LabCommand
 {
-    // TODO: not built yet; see the open issue for 'lab'.
     public static Command Create()
     {
-        var command = new Command("lab", "(not available yet)");
-        command.SetAction(_ =>
+        var manifest = new Argument<string>("MANIFEST") { Description = "The manifest with the Deployment to roll (the same file 'check' reads)." };
+        var app = new Option<string?>("--app")
         {
-            Console.Error.WriteLine("handoff: 'lab' is not available in this build yet.");
-            return CliHost.UsageOrInput;
+            Description = "Command that runs one pod, no shell; placeholders {port} and {pod}; env HANDOFF_POD_NAME, PORT, ASPNETCORE_URLS are set. Default: the sample API of samples/ (built).",
+        };
+        var propagation = new Option<string>("--propagation")
+        {
+            Description = "Delay before the load balancer stops sending to a terminating pod: fixed ('2s') or a range drawn per pod ('1s..4s').",
+            DefaultValueFactory = _ => "2s",
+        };
+        var rps = new Option<int>("--rps") { Description = "Open-loop request rate.", DefaultValueFactory = _ => 1000 };
+        var duration = new Option<string>("--duration") { Description = "How long load runs; the rollout must finish inside it.", DefaultValueFactory = _ => "30s" };
+        var lb = new Option<string>("--lb") { Description = "Load balancer (only 'haproxy').", DefaultValueFactory = _ => "haproxy" };
+        var report = new Option<string?>("--report") { Description = "Folder for report.html, report.json, report.txt and the processes' logs." };
+        var format = new Option<string>("--format") { Description = "Output on stdout: text or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        lb.AcceptOnlyFromAmong("haproxy");
+        var workload = new Option<string?>("--workload") { Description = "The Deployment to roll when the manifest has several." };
+        var connections = new Option<int>("--connections") { Description = "Keep-alive connections from the load generator.", DefaultValueFactory = _ => 64 };
+        var closedLoop = new Option<bool>("--closed-loop") { Description = "Send the next request when one finishes, instead of at --rps." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the per-pod propagation draws (reproducible ranges)." };
+        var path = new Option<string>("--path") { Description = "Request path.", DefaultValueFactory = _ => "/" };
+
+        var command = new Command("lab", "Roll a Deployment on this machine: real HAProxy, real app processes, emulated kubelet and endpoint propagation; names the cause of every failed request.")
+        {
+            manifest, app, propagation, rps, duration, lb, report, format, workload, connections, closedLoop, seed, path,
+        };
+
+        command.SetAction(async (ParseResult r, CancellationToken ct) =>
+        {
+            if (!PropagationDelay.TryParse(r.GetValue(propagation), out var delay))
+            {
+                return Fail($"--propagation '{r.GetValue(propagation)}' is not a duration like '2s' or a range like '1s..4s'.");
+            }
+
+            if (!LabDuration.TryParse(r.GetValue(duration), out var length))
+            {
+                return Fail($"--duration '{r.GetValue(duration)}' is not a duration like '30s'.");
+            }
+
+            LabDeploymentSpec spec;
+            AppCommand appCommand;
+            try
+            {
+                spec = LabManifestReader.Read(r.GetValue(manifest)!, r.GetValue(workload));
+                appCommand = r.GetValue(app) is { } template
+                    ? AppCommand.Parse(template)
+                    : AppCommand.SampleApi(Directory.GetCurrentDirectory()) ?? AppCommand.SampleApi(AppContext.BaseDirectory)
+                      ?? throw new LabException("The sample API is not built; run 'dotnet build samples/Handoff.Sample.Api -c Release' or pass --app.");
+            }
+            catch (LabManifestException ex)
+            {
+                return Fail(ex.ToString());
+            }
+            catch (LabException ex)
+            {
+                return Fail(ex.Message);
+            }
+
+            var reportDir = r.GetValue(report);
+            var options = new LabOptions
+            {
+                App = appCommand,
+                Propagation = delay!,
+                RequestsPerSecond = r.GetValue(rps),
+                Duration = length,
+                Connections = r.GetValue(connections),
+                ClosedLoop = r.GetValue(closedLoop),
+                Seed = r.GetValue(seed),
+                Path = r.GetValue(path)!,
+                KeepFilesIn = reportDir,
+            };
+
+            LabResult result;
+            try
+            {
+                result = await new LabRunner(TimeProvider.System).RunAsync(spec, options, new LabProgressPrinter(), ct);
+            }
+            catch (LabException ex)
+            {
+                return Fail(ex.Message);
+            }
+
+            await Console.Error.WriteLineAsync();
+            var rendered = LabReport.Build(result);
+            if (reportDir is not null)
+            {
+                Directory.CreateDirectory(reportDir);
+                await File.WriteAllTextAsync(Path.Combine(reportDir, "report.html"), HtmlReport.Render(rendered), CancellationToken.None);
+                await File.WriteAllTextAsync(Path.Combine(reportDir, "report.json"), JsonReport.Render(rendered), CancellationToken.None);
+                await File.WriteAllTextAsync(Path.Combine(reportDir, "report.txt"), TextReport.Render(rendered), CancellationToken.None);
+                await Console.Error.WriteLineAsync($"handoff: report written to {Path.GetFullPath(reportDir)}/report.html");
+            }
+
+            var output = string.Equals(r.GetValue(format), "json", StringComparison.Ordinal) ? JsonReport.Render(rendered) : TextReport.Render(rendered);
+            await Console.Out.WriteAsync(output);
+            if (result.Cancelled)
+            {
+                await Console.Error.WriteLineAsync("handoff: cancelled; every process the lab started has been ended.");
+                return 130;
+            }
+
+            return rendered.Passed ? CliHost.Ok : CliHost.Findings;
         });
         return command;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"handoff: {message}");
+        return CliHost.UsageOrInput;
+    }
+
+    /// <summary>Progress on stderr: one rewritten line on a terminal, a line every 5 s otherwise.</summary>
+    private sealed class LabProgressPrinter : IProgress<LabProgress>
+    {
+        private readonly bool _terminal = !Console.IsErrorRedirected;
+
+        public void Report(LabProgress value)
+        {
+            var seconds = (int)value.Elapsed.TotalSeconds;
+            if (!_terminal && seconds % 5 != 0 && !string.Equals(value.Phase, "stopping", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            var line = string.Create(CultureInfo.InvariantCulture, $"t={seconds,3}s  sent {value.Sent,7}  failed {value.Failed,6}  pods ready {value.ReadyPods}  terminating {value.TerminatingPods}  endpoints {value.Endpoints}  {value.Phase}");
+            Console.Error.Write(_terminal ? "\r" + line.PadRight(100) : line + Environment.NewLine);
+        }
     }
 }

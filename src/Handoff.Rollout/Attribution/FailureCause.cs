@@ -1,0 +1,51 @@
+using Handoff.Rollout.Load;
+
+namespace Handoff.Rollout.Attribution;
+
+/// <summary>Why a request failed, read from the rollout's timeline.</summary>
+public enum FailureCause
+{
+    /// <summary>Sent to a pod after it got SIGTERM (or its process ended) and before the data plane removed its endpoint: the termination race.</summary>
+    SigTermBeforeEndpointRemoval,
+
+    /// <summary>In flight when the pod was killed at the end of its grace period, or sent to it after the kill and before endpoint removal.</summary>
+    KilledAtGrace,
+
+    /// <summary>The load balancer had no endpoint to send the request to.</summary>
+    NoReadyEndpoints,
+
+    /// <summary>Anything the timeline does not explain (the explanation says what is known).</summary>
+    Other,
+}
+
+/// <summary>One failed request and its cause.</summary>
+/// <param name="Request">The request.</param>
+/// <param name="Cause">The cause.</param>
+/// <param name="Pod">The pod it is attributed to, when known.</param>
+/// <param name="Explanation">A sentence on how the cause was decided.</param>
+public sealed record AttributedFailure(RequestRecord Request, FailureCause Cause, string? Pod, string Explanation);
+
+/// <summary>Every failed request with its cause.</summary>
+/// <param name="Failures">The failed requests, in start order.</param>
+public sealed record AttributionResult(IReadOnlyList<AttributedFailure> Failures)
+{
+    /// <summary>Failures per cause (causes with none are left out).</summary>
+    public IReadOnlyDictionary<FailureCause, int> ByCause =>
+        Failures.GroupBy(f => f.Cause).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary>Failures per pod ("" for unattributed).</summary>
+    public IReadOnlyDictionary<string, int> ByPod =>
+        Failures.GroupBy(f => f.Pod ?? string.Empty, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
+    /// <summary>The cause with the most failures, or null when nothing failed.</summary>
+    public FailureCause? MainCause => Failures.Count == 0 ? null : ByCause.MaxBy(kv => kv.Value).Key;
+
+    /// <summary>A short user-facing name of a cause.</summary>
+    public static string Describe(FailureCause cause) => cause switch
+    {
+        FailureCause.SigTermBeforeEndpointRemoval => "SIGTERM before endpoint removal",
+        FailureCause.KilledAtGrace => "killed at the grace period",
+        FailureCause.NoReadyEndpoints => "no ready endpoints",
+        _ => "other",
+    };
+}

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Handoff.Rollout.Lab;
+
+/// <summary>A real HAProxy, started with the lab's own configuration and changed only through its runtime API.</summary>
+/// <remarks>
+/// Configured like a cloud load balancer: no retries, no redispatch, no health checks (the lab's propagation
+/// delay plays the control plane), keep-alive to the backends. Servers are added with 'add server' and taken
+/// out with 'set server ... state maint' on the admin socket; the process is never reloaded. Every response,
+/// including HAProxy's own 503s, carries 'X-Backend: &lt;server name&gt;' ('&lt;NOSRV&gt;' when no server was
+/// chosen). Runtime API: https://docs.haproxy.org/2.6/management.html#9.3
+/// </remarks>
+internal sealed class HaProxyLoadBalancer : IAsyncDisposable
+{
+    /// <summary>The backend that holds one server per ready pod.</summary>
+    public const string Backend = "pods";
+
+    /// <summary>The server name HAProxy reports when no server was available.</summary>
+    public const string NoServer = "<NOSRV>";
+
+    private readonly string _socketPath;
+    private readonly ChildProcess _process;
+
+    private HaProxyLoadBalancer(string socketPath, ChildProcess process, int port)
+    {
+        _socketPath = socketPath;
+        _process = process;
+        Port = port;
+    }
+
+    /// <summary>The frontend port on 127.0.0.1.</summary>
+    public int Port { get; }
+
+    /// <summary>The HAProxy process id.</summary>
+    public int Pid => _process.Pid;
+
+    /// <summary>Completes if HAProxy exits.</summary>
+    public Task Exited => _process.Exited;
+
+    /// <summary>Writes the configuration into <paramref name="workDirectory"/>, starts HAProxy and waits for its socket.</summary>
+    /// <exception cref="LabException">HAProxy is missing or does not start.</exception>
+    public static async Task<HaProxyLoadBalancer> StartAsync(string executable, string workDirectory, CancellationToken cancellationToken)
+    {
+        var port = FreePort.Next();
+        var socketPath = Path.Combine(workDirectory, "admin.sock");
+        var config = Path.Combine(workDirectory, "haproxy.cfg");
+        await File.WriteAllTextAsync(config, Configuration(port, socketPath), cancellationToken);
+
+        ChildProcess process;
+        try
+        {
+            process = ChildProcess.Start([executable, "-f", config, "-db"], [], Path.Combine(workDirectory, "haproxy.log"));
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new LabException($"Cannot start HAProxy '{executable}': {ex.Message}. Install it with eng/install-prereqs.sh (Debian package 'haproxy').", ex);
+        }
+
+        var lb = new HaProxyLoadBalancer(socketPath, process, port);
+        try
+        {
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                if (process.HasExited)
+                {
+                    var log = await File.ReadAllTextAsync(Path.Combine(workDirectory, "haproxy.log"), cancellationToken);
+                    throw new LabException($"HAProxy exited at start (code {process.ExitCode}): {log.Trim()}");
+                }
+
+                if (File.Exists(socketPath) && await FreePort.IsListeningAsync(port, cancellationToken))
+                {
+                    await lb.CommandAsync("show info", cancellationToken);
+                    return lb;
+                }
+
+                if (deadline.Elapsed > TimeSpan.FromSeconds(10))
+                {
+                    throw new LabException("HAProxy did not open its admin socket and port within 10 s.");
+                }
+
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+        catch
+        {
+            await lb.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The configuration the lab runs.</summary>
+    internal static string Configuration(int port, string socketPath) => string.Create(CultureInfo.InvariantCulture, $"""
+        # Written by 'handoff lab'. Changed at run time through the admin socket only, never reloaded.
+        global
+          stats socket {socketPath} mode 600 level admin
+          maxconn 4096
+          nbthread 1
+
+        defaults
+          mode http
+          timeout connect 2s
+          timeout client 30s
+          timeout server 30s
+          timeout http-keep-alive 60s
+          # Like a cloud load balancer: a request that fails on its server is not tried elsewhere.
+          retries 0
+          no option redispatch
+          option http-keep-alive
+
+        frontend lab
+          bind 127.0.0.1:{port}
+          default_backend {Backend}
+
+        backend {Backend}
+          # roundrobin is a dynamic algorithm, which 'add server' requires.
+          balance roundrobin
+          http-reuse safe
+          # Also on HAProxy's own error responses, so a failed request names the pod it was sent to.
+          http-after-response set-header X-Backend %s
+
+        """);
+
+    /// <summary>Adds a ready pod as a server and enables it.</summary>
+    public async Task AddServerAsync(string name, int port, CancellationToken cancellationToken)
+    {
+        var added = await CommandAsync($"add server {Backend}/{name} 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
+        if (!added.Contains("New server registered", StringComparison.Ordinal))
+        {
+            throw new LabException($"HAProxy refused to add server '{name}': {added.Trim()}");
+        }
+
+        await CommandAsync($"enable server {Backend}/{name}", cancellationToken);
+    }
+
+    /// <summary>Stops sending new requests to a server (in-flight requests continue).</summary>
+    public Task SetMaintenanceAsync(string name, CancellationToken cancellationToken) =>
+        CommandAsync($"set server {Backend}/{name} state maint", cancellationToken);
+
+    /// <summary>Deletes a server in maintenance; false while it still holds connections.</summary>
+    public async Task<bool> DeleteServerAsync(string name, CancellationToken cancellationToken) =>
+        (await CommandAsync($"del server {Backend}/{name}", cancellationToken)).Contains("Server deleted", StringComparison.Ordinal);
+
+    /// <summary>Sends one command on the admin socket and returns HAProxy's answer.</summary>
+    public async Task<string> CommandAsync(string command, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(_socketPath), timeout.Token);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(command + "\n"), SocketFlags.None, timeout.Token);
+        var answer = new StringBuilder();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+        {
+            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        return answer.ToString();
+    }
+
+    /// <summary>Stops HAProxy (SIGTERM, then SIGKILL).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _process.StopAsync(TimeSpan.FromSeconds(3));
+        await _process.DisposeAsync();
+    }
+}

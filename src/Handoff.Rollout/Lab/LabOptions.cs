@@ -1,0 +1,99 @@
+using Handoff.Rollout.Load;
+
+namespace Handoff.Rollout.Lab;
+
+/// <summary>Default values of <see cref="LabOptions"/>.</summary>
+public static class LabDefaults
+{
+    /// <summary>Endpoint propagation delay.</summary>
+    public static readonly PropagationDelay Propagation = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+
+    /// <summary>Length of the load (and the bound on the whole rollout).</summary>
+    public static readonly TimeSpan Duration = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest wait for the first pods to become ready.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>HAProxy's path (the Debian package's).</summary>
+    public const string HaProxy = "/usr/sbin/haproxy";
+}
+
+/// <summary>How the lab runs a rollout.</summary>
+public sealed record LabOptions
+{
+    /// <summary>The command that runs one pod.</summary>
+    public required AppCommand App { get; init; }
+
+    /// <summary>How long after a pod starts terminating (or turns unready) the load balancer stops sending to it.</summary>
+    /// <remarks>Defaults to 2 seconds.</remarks>
+    public PropagationDelay Propagation { get; init; } = LabDefaults.Propagation;
+
+    /// <summary>Open-loop request rate.</summary>
+    /// <remarks>Defaults to 1,000 requests per second.</remarks>
+    public int RequestsPerSecond { get; init; } = LoadDefaults.RequestsPerSecond;
+
+    /// <summary>Send requests closed-loop over <see cref="Connections"/> instead of at a fixed rate.</summary>
+    /// <remarks>Defaults to false.</remarks>
+    public bool ClosedLoop { get; init; }
+
+    /// <summary>Keep-alive connections from the load generator to HAProxy.</summary>
+    /// <remarks>Defaults to 64.</remarks>
+    public int Connections { get; init; } = LoadDefaults.Connections;
+
+    /// <summary>How long load is sent; the rollout must finish inside it.</summary>
+    /// <remarks>Defaults to 30 seconds.</remarks>
+    public TimeSpan Duration { get; init; } = LabDefaults.Duration;
+
+    /// <summary>The request path.</summary>
+    /// <remarks>Defaults to "/".</remarks>
+    public string Path { get; init; } = "/";
+
+    /// <summary>Seed of the propagation draws (null: a random seed, written to the report).</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>HAProxy's executable.</summary>
+    /// <remarks>Defaults to /usr/sbin/haproxy.</remarks>
+    public string HaProxy { get; init; } = LabDefaults.HaProxy;
+
+    /// <summary>Longest wait for the initial pods to become ready.</summary>
+    /// <remarks>Defaults to 60 seconds.</remarks>
+    public TimeSpan StartTimeout { get; init; } = LabDefaults.StartTimeout;
+
+    /// <summary>Where process logs and HAProxy's configuration are kept after the run (null: deleted).</summary>
+    public string? KeepFilesIn { get; init; }
+
+    /// <summary>Load before the rollout starts: a fifth of the duration, at most 2 seconds.</summary>
+    public TimeSpan WarmUp => Duration / 5 < TimeSpan.FromSeconds(2) ? Duration / 5 : TimeSpan.FromSeconds(2);
+
+    /// <summary>Every problem with these options, empty when usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (RequestsPerSecond is < 1 or > 100_000)
+        {
+            errors.Add($"--rps must be between 1 and 100000; got {RequestsPerSecond}.");
+        }
+
+        if (Duration < TimeSpan.FromSeconds(2) || Duration > TimeSpan.FromHours(1))
+        {
+            errors.Add($"--duration must be between 2s and 1h; got {LabDuration.Format(Duration)}.");
+        }
+
+        if (Propagation.Max > TimeSpan.FromMinutes(10))
+        {
+            errors.Add("--propagation must be at most 10m.");
+        }
+
+        if (Connections is < 1 or > 4096)
+        {
+            errors.Add($"--connections must be between 1 and 4096; got {Connections}.");
+        }
+
+        if (!Path.StartsWith('/'))
+        {
+            errors.Add($"--path must start with '/'; got '{Path}'.");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using Handoff.Rollout.Reports;
+
+namespace Handoff.Rollout.Lab;
+
+/// <summary>Turns a <see cref="LabResult"/> into the shared <see cref="RolloutReport"/>.</summary>
+public static class LabReport
+{
+    /// <summary>Builds the report of a lab run.</summary>
+    public static RolloutReport Build(LabResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var c = CultureInfo.InvariantCulture;
+        var spec = result.Spec;
+        var o = result.Options;
+        var strategy = spec.Recreate
+            ? "Recreate"
+            : string.Create(c, $"RollingUpdate maxSurge {spec.MaxSurge}, maxUnavailable {spec.MaxUnavailable}");
+        var metadata = new List<KeyValuePair<string, string>>
+        {
+            new("deployment", string.Create(c, $"{spec.Name}: {spec.Replicas} replicas, {strategy}, minReadySeconds {spec.MinReady.TotalSeconds:0}")),
+            new("termination", string.Create(c, $"preStop {spec.PreStop?.Source ?? "none"}, grace period {spec.GracePeriod.TotalSeconds:0} s")),
+            new("probes", $"readiness {Probe(spec.Readiness)}, startup {Probe(spec.Startup)}"),
+            new("load balancer", $"{result.LoadBalancer}, no retries, no redispatch"),
+            new("propagation", o.Propagation.ToString()),
+            new("load", o.ClosedLoop
+                ? string.Create(c, $"closed-loop over {o.Connections} connections, {LabDuration.Format(o.Duration)}, GET {o.Path}")
+                : string.Create(c, $"{o.RequestsPerSecond} req/s open-loop over {o.Connections} connections, {LabDuration.Format(o.Duration)}, GET {o.Path}")),
+            new("app", o.App.Template),
+            new("seed", result.Seed.ToString(c)),
+            new("started", result.StartedAt.ToString("u", c)),
+        };
+
+        var problems = new List<string>();
+        if (result.Cancelled)
+        {
+            problems.Add("The run was cancelled before the end.");
+        }
+        else if (!result.RolloutFinished)
+        {
+            problems.Add($"The rollout did not finish within --duration {LabDuration.Format(o.Duration)}; raise --duration so that every old pod has exited while load runs.");
+        }
+
+        return RolloutReport.Build($"handoff lab {spec.SourceFile}", metadata, result.Load.Records, result.Events, problems, spec.Notes);
+    }
+
+    private static string Probe(LabProbe? probe) => probe is null
+        ? "none"
+        : string.Create(CultureInfo.InvariantCulture, $"{(probe.Path is null ? "tcpSocket" : "GET " + probe.Path)} every {probe.Period.TotalSeconds:0.#} s");
+}

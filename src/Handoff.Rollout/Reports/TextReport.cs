@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+using Handoff.Rollout.Attribution;
+
+namespace Handoff.Rollout.Reports;
+
+/// <summary>Renders a <see cref="RolloutReport"/> as plain text tables for a terminal.</summary>
+public static class TextReport
+{
+    /// <summary>The report as text, ending with the verdict line.</summary>
+    public static string Render(RolloutReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(report.Title);
+        foreach (var (key, value) in report.Metadata)
+        {
+            text.Append(c, $"  {key,-14} {value}").AppendLine();
+        }
+
+        var sent = report.Records.Count;
+        text.AppendLine();
+        text.Append(c, $"requests  {sent} sent, {sent - report.Failed} ok, {report.Failed} failed ({Share(report.Failed, sent)})").AppendLine();
+        var outcomes = report.Outcomes.Where(o => o.Key != Load.RequestOutcome.Ok).Select(o => $"{o.Key} {o.Value}").ToList();
+        if (outcomes.Count > 0)
+        {
+            text.Append(c, $"outcomes  {string.Join(", ", outcomes)}").AppendLine();
+        }
+
+        if (report.Failed > 0)
+        {
+            text.AppendLine();
+            Table(text, ["cause", "failed", "share"], [.. report.Attribution.ByCause.Select(kv => new[]
+            {
+                AttributionResult.Describe(kv.Key),
+                kv.Value.ToString(c),
+                Share(kv.Value, report.Failed),
+            })]);
+        }
+
+        text.AppendLine();
+        var failedByPod = report.Attribution.ByPod;
+        Table(text, ["pod", "created", "ready", "terminating", "SIGTERM", "endpoint removed", "exited", "failed"], [.. report.Pods.Select(p => new[]
+        {
+            p.Name,
+            Seconds(p.Created),
+            Seconds(p.Ready),
+            Seconds(p.Terminating),
+            Seconds(p.SigTerm) + (p.SigKill is not null ? " (killed)" : string.Empty),
+            Seconds(p.Endpoint.Count > 0 ? p.Endpoint[^1].To : null),
+            Seconds(p.Exited),
+            failedByPod.TryGetValue(p.Name, out var n) ? n.ToString(c) : "0",
+        })]);
+        text.AppendLine("  (seconds from the start of the run; '-' did not happen)");
+
+        foreach (var note in report.Notes)
+        {
+            text.Append(c, $"note: {note}").AppendLine();
+        }
+
+        foreach (var problem in report.Problems)
+        {
+            text.Append(c, $"problem: {problem}").AppendLine();
+        }
+
+        text.AppendLine();
+        text.AppendLine(Verdict(report));
+        return text.ToString();
+    }
+
+    /// <summary>The one-line verdict.</summary>
+    public static string Verdict(RolloutReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var c = CultureInfo.InvariantCulture;
+        if (report.Passed)
+        {
+            return string.Create(c, $"PASSED: 0 of {report.Records.Count} requests failed.");
+        }
+
+        if (report.Failed == 0)
+        {
+            return string.Create(c, $"FAILED: 0 of {report.Records.Count} requests failed, but {string.Join(" ", report.Problems)}");
+        }
+
+        var cause = AttributionResult.Describe(report.Attribution.MainCause!.Value);
+        return string.Create(c, $"FAILED: {report.Failed} of {report.Records.Count} requests failed; main cause: {cause}.");
+    }
+
+    private static string Seconds(TimeSpan? at) => at is { } t ? t.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture) : "-";
+
+    private static string Share(int part, int whole) =>
+        whole == 0 ? "0 %" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * part / whole:0.##} %");
+
+    private static void Table(StringBuilder text, string[] header, IReadOnlyList<string[]> rows)
+    {
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        void Row(string[] cells)
+        {
+            text.Append("  ");
+            for (var i = 0; i < cells.Length; i++)
+            {
+                // First column left-aligned (names), the rest right-aligned (numbers).
+                text.Append(i == 0 ? cells[i].PadRight(widths[i]) : cells[i].PadLeft(widths[i]));
+                text.Append(i < cells.Length - 1 ? "  " : string.Empty);
+            }
+
+            text.AppendLine();
+        }
+
+        Row(header);
+        foreach (var row in rows)
+        {
+            Row(row);
+        }
+    }
+}

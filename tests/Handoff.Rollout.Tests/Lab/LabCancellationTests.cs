@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using Handoff.Rollout.Lab;
+using Handoff.Rollout.Tests.Support;
+
+namespace Handoff.Rollout.Tests.Lab;
+
+// In the lab collection: lab runs go one at a time, so that none starves another of CPU.
+[Collection(LabSmokeCollection.Name)]
+public class LabCancellationTests
+{
+    [Fact(Timeout = 90_000)]
+    public async Task RunAsync_CancelledMidRollout_EndsEveryProcessAndSaysSo()
+    {
+        using var cancel = new CancellationTokenSource();
+        var run = LabRuns.RunAsync("smoke-recommended.yaml", "1s", 100, TimeSpan.FromSeconds(30), cancel.Token);
+
+        // Cancel once the rollout has started (about 2 s into the load).
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await cancel.CancelAsync();
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(20));
+
+        result.Cancelled.ShouldBeTrue();
+        LabReport.Build(result).Passed.ShouldBeFalse();
+        await LabRuns.ShouldHaveLeftNothingAsync(result);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Cli_CtrlC_EndsHaProxyAndEveryPodAndExits130()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { TestPaths.Cli, "lab", TestPaths.Fixture("smoke-naive.yaml"), "--app", TestPaths.TestAppCommand, "--duration", "40s", "--rps", "100", "--propagation", "1s" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var cli = Process.Start(start)!;
+        var loadRunning = new TaskCompletionSource();
+        cli.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("sent", StringComparison.Ordinal) == true)
+            {
+                loadRunning.TrySetResult();
+            }
+        };
+        cli.OutputDataReceived += (_, _) => { };
+        cli.BeginErrorReadLine();
+        cli.BeginOutputReadLine();
+        IReadOnlyList<int> children = [];
+        try
+        {
+            await loadRunning.Task.WaitAsync(TimeSpan.FromSeconds(40));
+            children = Processes.Descendants(cli.Id);
+            children.Count.ShouldBeGreaterThanOrEqualTo(3, "HAProxy and two pods");
+
+            // What a terminal's Ctrl+C sends.
+            Process.Start("kill", ["-INT", cli.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+
+            cli.ExitCode.ShouldBe(130);
+            (await Processes.WaitGoneAsync(children, TimeSpan.FromSeconds(5))).ShouldBeEmpty();
+        }
+        finally
+        {
+            if (!cli.HasExited)
+            {
+                cli.Kill(entireProcessTree: true);
+            }
+
+            foreach (var pid in children.Where(Processes.IsAlive))
+            {
+                Process.GetProcessById(pid).Kill();
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using Handoff.Rollout.Attribution;
+using Handoff.Rollout.Lab;
+using Handoff.Rollout.Tests.Support;
+using Handoff.Rollout.Timeline;
+
+namespace Handoff.Rollout.Tests.Lab;
+
+/// <summary>Runs a short naive and a short recommended rollout once (real HAProxy, real pods) for the tests of this class.</summary>
+public sealed class LabSmokeRuns : IAsyncLifetime
+{
+    public LabResult Naive { get; private set; } = null!;
+
+    public LabResult Recommended { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        Naive = await LabRuns.RunAsync("smoke-naive.yaml", "1s", 300, TimeSpan.FromSeconds(12), timeout.Token, TestPaths.Artifacts("lab-smoke-naive"));
+        Recommended = await LabRuns.RunAsync("smoke-recommended.yaml", "1s", 300, TimeSpan.FromSeconds(18), timeout.Token);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+}
+
+/// <summary>The tests that share <see cref="LabSmokeRuns"/> (run once for all of them).</summary>
+[CollectionDefinition(Name)]
+public sealed class LabSmokeCollection : ICollectionFixture<LabSmokeRuns>
+{
+    public const string Name = "lab runs";
+}
+
+[Collection(LabSmokeCollection.Name)]
+public class LabSmokeTests(LabSmokeRuns runs)
+{
+    [Fact]
+    public void Lab_NaiveRollout_LosesRequestsToSigTermBeforeEndpointRemoval()
+    {
+        var report = LabReport.Build(runs.Naive);
+
+        runs.Naive.RolloutFinished.ShouldBeTrue();
+        report.Failed.ShouldBeGreaterThan(20, "two pods stop listening 1 s before HAProxy stops sending to them");
+        report.Attribution.MainCause.ShouldBe(FailureCause.SigTermBeforeEndpointRemoval);
+        report.Attribution.ByCause[FailureCause.SigTermBeforeEndpointRemoval].ShouldBeGreaterThanOrEqualTo(report.Failed * 9 / 10);
+        report.Attribution.Failures.Select(f => f.Pod).Distinct().ShouldBe(["smoke-v1-1", "smoke-v1-2"], ignoreOrder: true);
+        report.Passed.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Lab_RecommendedRollout_LosesNothing()
+    {
+        var report = LabReport.Build(runs.Recommended);
+
+        runs.Recommended.RolloutFinished.ShouldBeTrue();
+        report.Records.Count.ShouldBeGreaterThan(5000);
+        report.Failed.ShouldBe(0);
+        report.Passed.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Lab_RecommendedRollout_RunsTrackAInKubeletOrderAndTrackBAfterThePropagationDelay()
+    {
+        var events = runs.Recommended.Events;
+        foreach (var pod in new[] { "smoke-v1-1", "smoke-v1-2" })
+        {
+            TimeSpan At(TimelineEventKind kind) => events.Single(e => e.Pod == pod && e.Kind == kind).At;
+            var t0 = At(TimelineEventKind.PodTerminating);
+
+            (At(TimelineEventKind.PreStopStarted) - t0).TotalSeconds.ShouldBeInRange(0, 0.1);
+            (At(TimelineEventKind.PreStopFinished) - t0).TotalSeconds.ShouldBeInRange(2.95, 3.6, "preStop sleeps 3 s (timers run late on a busy machine)");
+            At(TimelineEventKind.SigTerm).ShouldBeGreaterThanOrEqualTo(At(TimelineEventKind.PreStopFinished));
+            (At(TimelineEventKind.EndpointRemoved) - t0).TotalSeconds.ShouldBeInRange(0.95, 1.6, "propagation is 1 s");
+            At(TimelineEventKind.ContainerExited).ShouldBeGreaterThan(At(TimelineEventKind.SigTerm));
+            events.ShouldNotContain(e => e.Pod == pod && e.Kind == TimelineEventKind.SigKill);
+        }
+    }
+
+    [Fact]
+    public void Lab_RecommendedRollout_NeverDropsBelowTheReplicaCountOfEndpoints()
+    {
+        var events = runs.Recommended.Events;
+        var start = events.Single(e => e.Kind == TimelineEventKind.RolloutStarted).At;
+        var finish = events.Single(e => e.Kind == TimelineEventKind.RolloutFinished).At;
+
+        // maxUnavailable 0: a new pod is ready (and an endpoint) before each old pod is deleted.
+        foreach (var e in events.Where(e => e.At >= start && e.At <= finish))
+        {
+            FailureAttributor.EndpointsAt(events, e.At).ShouldBeGreaterThanOrEqualTo(2, $"at {e.At} ({e.Kind} {e.Pod})");
+        }
+
+        events.Count(e => e.Kind == TimelineEventKind.PodCreated).ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task Lab_AfterEachRun_NoProcessOrPortIsLeft()
+    {
+        await LabRuns.ShouldHaveLeftNothingAsync(runs.Naive);
+        await LabRuns.ShouldHaveLeftNothingAsync(runs.Recommended);
+    }
+}
