@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Handoff.Analysis.Dockerfiles;
 
 /// <summary>What keeps SIGTERM from reaching the app.</summary>
@@ -130,7 +128,11 @@ public static class Pid1Analysis
     public static string ToExecForm(string command)
     {
         var words = Pid1.SplitWords(command).SkipWhile(w => w == "exec").ToList();
-        return "[" + string.Join(", ", words.Select(w => JsonSerializer.Serialize(w, DockerJson.Default.String))) + "]";
+
+        // JSON string quoting by hand: a serializer would escape '&', '<' and quotes as \uXXXX, unreadable in a message.
+        static string Quote(string w) => "\"" + w.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\t", "\\t", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal) + "\"";
+        return "[" + string.Join(", ", words.Select(Quote)) + "]";
     }
 
     private static List<string>? SkipInit(IReadOnlyList<string> argv)
@@ -152,7 +154,3 @@ public static class Pid1Analysis
         return args;
     }
 }
-
-/// <summary>Source-generated JSON metadata for the few strings Handoff writes into Dockerfile suggestions.</summary>
-[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
-internal sealed partial class DockerJson : System.Text.Json.Serialization.JsonSerializerContext;

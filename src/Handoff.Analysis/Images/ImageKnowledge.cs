@@ -76,6 +76,24 @@ public static class ImageKnowledge
         return version >= NginxSigquitSince ? "SIGQUIT" : "SIGTERM";
     }
 
+    /// <summary>
+    /// Whether an image is a plain OS base (debian, ubuntu, alpine, fedora, the Red Hat family, Amazon Linux) whose
+    /// config sets no STOPSIGNAL, so a process installed on it gets Docker's default SIGTERM.
+    /// </summary>
+    public static bool IsPlainOsBase(string? image)
+    {
+        if (image is null)
+        {
+            return false;
+        }
+
+        var name = Repository(image).ToLowerInvariant();
+        name = name.StartsWith("docker.io/", StringComparison.Ordinal) ? name["docker.io/".Length..] : name;
+        name = name.StartsWith("library/", StringComparison.Ordinal) ? name["library/".Length..] : name;
+        return name is "debian" or "ubuntu" or "alpine" or "fedora" or "centos" or "rockylinux" or "almalinux" or "amazonlinux" or "busybox"
+            || name.StartsWith("redhat/ubi", StringComparison.Ordinal) || name.StartsWith("registry.access.redhat.com/ubi", StringComparison.Ordinal);
+    }
+
     /// <summary>Whether an image is nginx (official or not): its repository's last segment is "nginx" or starts with "nginx-".</summary>
     public static bool IsNginx(string? image)
     {

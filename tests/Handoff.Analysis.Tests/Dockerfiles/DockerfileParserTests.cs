@@ -132,4 +132,11 @@ public sealed class DockerfileParserTests
         last.Line.ShouldBe(7);
         last.IsExec.ShouldBeFalse();
     }
+
+    [Fact]
+    public void ToExecForm_ShellCommand_IsAReadableJsonArray()
+    {
+        Pid1Analysis.ToExecForm("exec node \"my app.js\" --name=a&b").ShouldBe("[\"node\", \"my app.js\", \"--name=a&b\"]");
+        DockerfileParser.ExecForm(Pid1Analysis.ToExecForm("node 'x\\y'")).ShouldBe(["node", "x\\y"]);
+    }
 }

@@ -25,7 +25,9 @@ public sealed class HO404NginxFastShutdown : IRule
         foreach (var file in context.Model.Manifests.Dockerfiles)
         {
             var config = DockerfileParser.Parse(file).FinalConfig();
-            if (!ImageKnowledge.IsNginx(config.BaseImage) || config.BaseFrom is null)
+            var nginxBase = ImageKnowledge.IsNginx(config.BaseImage);
+            var runsNginx = RunsNginx(config);
+            if (config.BaseFrom is null || !(nginxBase || runsNginx))
             {
                 continue;
             }
@@ -38,10 +40,15 @@ public sealed class HO404NginxFastShutdown : IRule
                         $"STOPSIGNAL {explicitSignal.Arguments} makes nginx do a fast shutdown that closes open connections; use STOPSIGNAL SIGQUIT, nginx's graceful shutdown.");
                 }
             }
-            else if (ImageKnowledge.NginxStopSignal(config.BaseImage) == "SIGTERM")
+            else if (nginxBase && ImageKnowledge.NginxStopSignal(config.BaseImage) == "SIGTERM")
             {
                 yield return Pid1Rule.DockerfileFinding(Rule, file.DisplayName, config.BaseFrom,
                     $"Base image '{config.BaseImage}' sets STOPSIGNAL SIGTERM (official nginx images before {ImageKnowledge.NginxSigquitSince}), so nginx does a fast shutdown that closes open connections; add 'STOPSIGNAL SIGQUIT' or use nginx {ImageKnowledge.NginxSigquitSince} or later.");
+            }
+            else if (!nginxBase && ImageKnowledge.IsPlainOsBase(config.BaseImage) && (config.Entrypoint ?? config.Cmd) is { } start)
+            {
+                yield return Pid1Rule.DockerfileFinding(Rule, file.DisplayName, start,
+                    $"{start.Keyword} runs nginx on '{config.BaseImage}', which sets no STOPSIGNAL, so Kubernetes stops it with SIGTERM, nginx's fast shutdown that closes open connections; add 'STOPSIGNAL SIGQUIT'.");
             }
         }
 
@@ -73,6 +80,14 @@ public sealed class HO404NginxFastShutdown : IRule
                 }
             }
         }
+    }
+
+    /// <summary>Whether the final command starts nginx itself (exec form, or a shell form whose last command is nginx).</summary>
+    private static bool RunsNginx(ImageConfig config)
+    {
+        var start = config.Entrypoint ?? config.Cmd;
+        var words = start?.ExecForm ?? (start is null ? null : Pid1.LastCommand(start.Arguments)?.Words);
+        return words is { Count: > 0 } && Pid1.BaseName(words[0]) == "nginx";
     }
 
     private static bool IsTerm(string signal) => signal.Trim().ToUpperInvariant() is "SIGTERM" or "TERM" or "15";

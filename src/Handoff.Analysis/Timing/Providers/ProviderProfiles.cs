@@ -28,12 +28,13 @@ public static class ProviderProfiles
     private const string Seed003 = "seed 003: Alibaba Cloud ALB Ingress guide, preStop sleep 10, grace 45 (docs/timing-model.md)";
     private const string Seed004 = "seed 004: EKS with AWS ALB, preStop 40 < grace 50 < ALB idle timeout 60 (docs/timing-model.md)";
 
+    // Plane names stay short (13 characters at most): 'explain' prints them as row labels.
     private static readonly DataPlane KubeProxy = new("kube-proxy", 10, Seed001);
 
     /// <summary>GKE container-native load balancing (NEGs) behind Ingress or Gateway.</summary>
     public static Profile GkeNeg { get; } = new(
         "gke-neg", "GKE container-native load balancing (NEG)",
-        [KubeProxy, new DataPlane("GKE NEG detach + connection draining", NegDetachSeconds, Seed000)],
+        [KubeProxy, new DataPlane("GKE NEG", NegDetachSeconds, Seed000)],
         "The NEG controller can take up to 60 s to detach a terminating pod, and the load balancer keeps in-flight requests for drainingTimeoutSec after that; Google's formula is preStop >= drainingTimeoutSec + 60 s.",
         [Seed000,
             "https://cloud.google.com/kubernetes-engine/docs/concepts/container-native-load-balancing",
@@ -53,7 +54,7 @@ public static class ProviderProfiles
             return
             [
                 KubeProxy,
-                new DataPlane("GKE NEG detach + connection draining", NegDetachSeconds + draining,
+                new DataPlane("GKE NEG", NegDetachSeconds + draining,
                     $"seed 000: NEG removal up to 60 s + drainingTimeoutSec {draining} s"),
             ];
         },
@@ -62,7 +63,7 @@ public static class ProviderProfiles
     /// <summary>The AWS Load Balancer Controller with an Application Load Balancer.</summary>
     public static Profile AwsAlb { get; } = new(
         "aws-alb", "AWS Application Load Balancer (AWS Load Balancer Controller)",
-        [KubeProxy, new DataPlane("AWS ALB target deregistration", AwsAlbDeregistrationSeconds, Seed004)],
+        [KubeProxy, new DataPlane("AWS ALB", AwsAlbDeregistrationSeconds, Seed004)],
         "The controller deregisters a terminating pod's target and the ALB keeps sending to it for tens of seconds; keep preStop < grace < the ALB idle timeout (60 s by default).",
         [Seed004,
             "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/",
@@ -73,7 +74,7 @@ public static class ProviderProfiles
     /// <summary>Alibaba Cloud's ALB Ingress controller.</summary>
     public static Profile AlibabaAlb { get; } = new(
         "alibaba-alb", "Alibaba Cloud ALB Ingress",
-        [KubeProxy, new DataPlane("Alibaba ALB backend server group", AlibabaAlbReconcileSeconds, Seed003)],
+        [KubeProxy, new DataPlane("Alibaba ALB", AlibabaAlbReconcileSeconds, Seed003)],
         "The ALB Ingress controller removes a terminating pod from the backend server group after a reconcile; Alibaba's guide sleeps 10 s in preStop with a 45 s grace period.",
         [Seed003, "https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/use-prestop-hooks-to-enable-seamless-pod-termination"]);
 
@@ -89,7 +90,7 @@ public static class ProviderProfiles
     /// <summary>A Gateway API implementation (Envoy Gateway, Istio, Cilium...) programming Envoy through xDS.</summary>
     public static Profile Gateway { get; } = new(
         "gateway", "Gateway API (Envoy-based data planes)",
-        [KubeProxy, new DataPlane("Gateway xDS push", GatewaySeconds, "Gateway control planes debounce and push xDS; Istio's PILOT_DEBOUNCE_MAX is 10 s (docs/timing-model.md)")],
+        [KubeProxy, new DataPlane("Gateway xDS", GatewaySeconds, "Gateway control planes debounce and push xDS; Istio's PILOT_DEBOUNCE_MAX is 10 s (docs/timing-model.md)")],
         "The Gateway's control plane watches EndpointSlices and pushes the change to Envoy over xDS after a debounce; Envoy Gateway 1.3+ keeps routing to terminating endpoints that still pass readiness.",
         ["https://istio.io/latest/docs/reference/commands/pilot-discovery/",
             "https://github.com/envoyproxy/gateway/pull/4946",
@@ -156,7 +157,7 @@ public static class ProviderProfiles
 
             var aws = AlbSettings.IngressClassController(model, ingress.ClassName) == "ingress.k8s.aws/alb"
                 ? $"{why} and its IngressClass has controller ingress.k8s.aws/alb"
-                : $"{why} (Alibaba Cloud's ALB Ingress uses the same class: pass --profile alibaba-alb there)";
+                : $"{why}; Alibaba Cloud's ALB Ingress uses the same class, so pass --profile alibaba-alb there";
             return new ProfileChoice(AwsAlb, aws);
         }
 
