@@ -121,6 +121,20 @@ public sealed class FixCommandTests : IDisposable
         stderr.ShouldNotContain("   at ");
     }
 
+    [Fact]
+    public void Fix_WriteFileWithByteOrderMark_KeepsTheMark()
+    {
+        var path = Path.Combine(_dir, "bom.yaml");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(ExecSleep)]);
+
+        var (code, _, stderr) = Run(_dir, null, "fix", "bom.yaml", "--write");
+
+        code.ShouldBe(0, stderr);
+        var bytes = File.ReadAllBytes(path);
+        bytes[..3].ShouldBe(new byte[] { 0xEF, 0xBB, 0xBF });
+        System.Text.Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).ShouldStartWith("apiVersion: apps/v1\n");
+    }
+
     [Theory]
     [InlineData("kustomize")]
     [InlineData("json6902")]

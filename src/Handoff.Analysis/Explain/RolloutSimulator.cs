@@ -3,10 +3,10 @@ namespace Handoff.Analysis.Explain;
 /// <summary>When the Deployment controller creates a replacement for a terminating pod.</summary>
 public enum ReplacementPolicy
 {
-    /// <summary>At once: terminating pods count neither toward availability nor toward maxSurge (the behaviour of every release; KEP-3973's TerminationStarted).</summary>
+    /// <summary>At once: terminating pods count neither toward availability nor toward maxSurge (the behaviour of every release so far; TerminationStarted in KEP-3973 and KEP-5882).</summary>
     TerminationStarted,
 
-    /// <summary>Only once terminating pods are gone: they count toward maxSurge (KEP-3973's opt-in TerminationComplete, alpha).</summary>
+    /// <summary>Only once terminating pods are gone: they count toward maxSurge (TerminationComplete: proposed in KEP-3973, opt-in via KEP-5882's DeploymentPodReplacementPolicy gate, alpha targeted at 1.36).</summary>
     TerminationComplete,
 }
 

@@ -77,7 +77,7 @@ public sealed record WorkloadTimeline
     /// <summary>The rollout as every Kubernetes release runs it.</summary>
     public RolloutCost? RolloutCost { get; init; }
 
-    /// <summary>The same rollout if replacements waited for terminating pods (KEP-3973 TerminationComplete).</summary>
+    /// <summary>The same rollout if replacements waited for terminating pods (TerminationComplete, KEP-3973 / KEP-5882).</summary>
     public RolloutCost? RolloutCostIfWaiting { get; init; }
 
     /// <summary>replicas x preStop: the extra time a rollout would take if each old pod's preStop were waited for in turn.</summary>

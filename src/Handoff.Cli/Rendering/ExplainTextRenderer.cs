@@ -68,7 +68,7 @@ internal static class ExplainTextRenderer
                 console.WriteLine($"    complete after {Duration(cost.CompleteSeconds)}; the last old pod is gone after {Duration(cost.OldPodsGoneSeconds)}; up to {cost.PeakPods} pods alive at once ({cost.PeakExtraPods} above replicas, {cost.PeakTerminating} of them terminating).");
                 if (!r.Recreate && t.PreStopSeconds > 0)
                 {
-                    console.WriteLine($"    The Deployment controller does not wait for terminating pods, so preStop costs pods, not time. Waiting for each ({Number(r.Replicas)} x {Seconds(t.PreStopSeconds)} = {Duration(t.SequentialPreStopSeconds)} of preStop) happens only with KEP-3973's TerminationComplete policy: {Duration(waiting.CompleteSeconds)} with at most {waiting.PeakPods} pods.");
+                    console.WriteLine($"    The Deployment controller does not wait for terminating pods, so preStop costs pods, not time. Waiting for each ({Number(r.Replicas)} x {Seconds(t.PreStopSeconds)} = {Duration(t.SequentialPreStopSeconds)} of preStop) happens only with the opt-in TerminationComplete replacement policy (KEP-5882): {Duration(waiting.CompleteSeconds)} with at most {waiting.PeakPods} pods.");
                 }
             }
 

@@ -369,4 +369,50 @@ public class FixPlannerTests
             .GetProperty("containers")[0].GetProperty("lifecycle").GetProperty("preStop").GetProperty("sleep").GetProperty("seconds").GetInt32().ShouldBe(10);
         result.Advice.ShouldContain(f => f.RuleId == "HO205");
     }
+
+    [Fact]
+    public void Run_ContainerEndingInABlockScalar_InsertsAfterItsLastLine()
+    {
+        var text = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              replicas: 3
+              minReadySeconds: 5
+              selector:
+                matchLabels:
+                  app: web
+              template:
+                metadata:
+                  labels:
+                    app: web
+                spec:
+                  terminationGracePeriodSeconds: 60
+                  containers:
+                  - name: web
+                    image: example/web:1
+                    args:
+                    - |
+                      --config
+                      /etc/web.conf
+
+                  # volumes come later
+                  volumes: []
+            """ + "\n" + Service;
+
+        var fixedText = Fixed(text);
+
+        fixedText.ShouldContain("""
+                      /etc/web.conf
+                    lifecycle:
+                      preStop:
+                        sleep:
+                          seconds: 10
+
+                  # volumes come later
+            """.Replace("\r\n", "\n"));
+        FindingIds(fixedText).ShouldNotContain("HO101");
+    }
 }
