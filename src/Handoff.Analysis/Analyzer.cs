@@ -46,7 +46,7 @@ public static class Analyzer
         var model = ClusterModel.Build(manifests);
         var profile = Profiles.Choose(options.Profile, model)
             ?? throw new ArgumentException($"Unknown profile '{options.Profile}'. Known: {string.Join(", ", Profiles.All.Select(p => p.Id))}.", nameof(options));
-        var budgets = model.Workloads.Select(w => TimeBudget.Compute(w, model, profile.Profile)).ToList();
+        var budgets = model.Workloads.Select(w => TimeBudget.Compute(w, model, Profiles.Choose(options.Profile, w, model)!)).ToList();
         var context = new RuleContext(model, profile, options.Version, budgets);
 
         var ignored = new HashSet<string>(options.Ignore, StringComparer.OrdinalIgnoreCase);

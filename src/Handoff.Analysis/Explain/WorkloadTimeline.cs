@@ -139,7 +139,7 @@ public sealed record WorkloadTimeline
         return result.Budgets
             .Where(b => name is null || string.Equals(b.Workload.Name, name, StringComparison.Ordinal))
             .OrderByDescending(b => b.Workload.IsServing)
-            .Select(b => From(b, result.Profile.Profile.Id, requestsPerSecond, podStartSeconds))
+            .Select(b => From(b, b.Profile.Profile.Id, requestsPerSecond, podStartSeconds))
             .ToList();
     }
 }

@@ -19,7 +19,7 @@ public sealed class RuleContext
     /// <summary>The linked objects.</summary>
     public ClusterModel Model { get; }
 
-    /// <summary>The profile in force and why.</summary>
+    /// <summary>The profile of the whole run (--profile, or the one every workload got); each workload's own is on its budget.</summary>
     public ProfileChoice Profile { get; }
 
     /// <summary>The target Kubernetes version (--k8s-version).</summary>
@@ -59,7 +59,7 @@ public sealed class WorkloadContext
     public Workload Workload => Budget.Workload;
 
     /// <summary>The profile in force.</summary>
-    public Profile Profile => Context.Profile.Profile;
+    public Profile Profile => Budget.Profile.Profile;
 
     /// <summary>Makes a finding about this workload at <paramref name="at"/> (the object when null).</summary>
     public Finding Report(YNode? at, string message, Container? container = null, Severity? severity = null) =>

@@ -51,12 +51,17 @@ public static class Profiles
         }
     }
 
-    /// <summary>Chooses the profile: the requested one, else what the manifests point to, else the default.</summary>
+    /// <summary>The reason given when nothing linked to a workload points to a load balancer or ingress.</summary>
+    public const string DefaultReason = "default: nothing linked to the workload points to a load balancer or ingress";
+
+    /// <summary>Chooses the profile of one workload: the requested one, else what its own objects point to, else the default.</summary>
     /// <param name="requested">The --profile value, or null.</param>
+    /// <param name="workload">The workload.</param>
     /// <param name="model">The manifests.</param>
     /// <returns>The choice with its reason; null when <paramref name="requested"/> names no profile.</returns>
-    public static ProfileChoice? Choose(string? requested, ClusterModel model)
+    public static ProfileChoice? Choose(string? requested, Workload workload, ClusterModel model)
     {
+        ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(model);
         if (requested is not null)
         {
@@ -65,15 +70,37 @@ public static class Profiles
 
         foreach (var infer in Inferences)
         {
-            if (infer(model) is { } inferred)
+            if (infer(workload, model) is { } inferred)
             {
                 return inferred;
             }
         }
 
-        return new ProfileChoice(Default, "default: nothing in the manifests points to a load balancer or ingress");
+        return new ProfileChoice(Default, DefaultReason);
     }
 
-    /// <summary>Rules that infer a profile from the manifests, tried in order (provider profiles add theirs).</summary>
-    internal static List<Func<ClusterModel, ProfileChoice?>> Inferences { get; } = [.. ProviderProfiles.Inferences];
+    /// <summary>
+    /// The profile of a whole run: the requested one; else the one every workload got; else the default, with a
+    /// reason saying the choice was made per workload.
+    /// </summary>
+    /// <returns>null when <paramref name="requested"/> names no profile.</returns>
+    public static ProfileChoice? Choose(string? requested, ClusterModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (requested is not null)
+        {
+            return Find(requested) is { } chosen ? new ProfileChoice(chosen, "chosen with --profile") : null;
+        }
+
+        var choices = model.Workloads.Select(w => Choose(null, w, model)!).DistinctBy(c => c.Profile.Id, StringComparer.Ordinal).ToList();
+        return choices.Count switch
+        {
+            0 => new ProfileChoice(Default, DefaultReason),
+            1 => choices[0],
+            _ => new ProfileChoice(Default, $"chosen per workload ({string.Join(", ", choices.Select(c => c.Profile.Id))}); see each workload"),
+        };
+    }
+
+    /// <summary>Rules that infer a workload's profile from the objects linked to it, tried in order.</summary>
+    internal static List<Func<Workload, ClusterModel, ProfileChoice?>> Inferences { get; } = [.. ProviderProfiles.Inferences];
 }

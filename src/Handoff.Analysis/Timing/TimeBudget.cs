@@ -43,6 +43,9 @@ public sealed partial record TimeBudget
     /// <summary>The workload.</summary>
     public required Workload Workload { get; init; }
 
+    /// <summary>The profile in force for this workload, and why.</summary>
+    public required ProfileChoice Profile { get; init; }
+
     /// <summary>The serving container the budget is computed for (null when the workload has no containers).</summary>
     public Container? Container { get; init; }
 
@@ -98,10 +101,15 @@ public sealed partial record TimeBudget
     public double ExpectedFailures(double requestsPerSecond) => requestsPerSecond * ExposureSeconds;
 
     /// <summary>Computes the budget of a workload for a profile.</summary>
-    public static TimeBudget Compute(Workload workload, ClusterModel model, Profile profile)
+    public static TimeBudget Compute(Workload workload, ClusterModel model, Profile profile) =>
+        Compute(workload, model, new ProfileChoice(profile, "given"));
+
+    /// <summary>Computes the budget of a workload for a chosen profile.</summary>
+    public static TimeBudget Compute(Workload workload, ClusterModel model, ProfileChoice choice)
     {
         ArgumentNullException.ThrowIfNull(workload);
-        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(choice);
+        var profile = choice.Profile;
         var container = workload.ServingContainers.Count > 0 ? workload.ServingContainers[0]
             : workload.Pod.Containers.Count > 0 ? workload.Pod.Containers[0] : null;
         var (preStop, source) = PreStopDuration(workload, container);
@@ -109,6 +117,7 @@ public sealed partial record TimeBudget
         return new TimeBudget
         {
             Workload = workload,
+            Profile = choice,
             Container = container,
             PreStopSeconds = preStop,
             PreStopSource = source,

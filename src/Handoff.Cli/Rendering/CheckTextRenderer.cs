@@ -15,7 +15,10 @@ internal static class CheckTextRenderer
         var files = result.Model.Manifests.Files.Count;
         var profile = result.Profile;
         console.MarkupLine($"[bold]Handoff check[/]: {files} file{Plural(files)}, {result.Model.Objects.Count} object{Plural(result.Model.Objects.Count)}, {result.Model.Workloads.Count} workload{Plural(result.Model.Workloads.Count)}.");
-        console.MarkupLine($"Profile [bold]{Esc(profile.Profile.Id)}[/] ({Esc(profile.Reason)}): endpoints stop receiving traffic after up to {Seconds(profile.Profile.PropagationSeconds)}.");
+        var perWorkload = result.Budgets.Select(b => b.Profile.Profile.Id).Distinct(StringComparer.Ordinal).Count() > 1;
+        console.MarkupLine(perWorkload
+            ? $"Profiles chosen per workload from the objects linked to each: {Esc(string.Join(", ", result.Budgets.Select(b => b.Profile.Profile.Id).Distinct(StringComparer.Ordinal)))}."
+            : $"Profile [bold]{Esc(profile.Profile.Id)}[/] ({Esc(profile.Reason)}): endpoints stop receiving traffic after up to {Seconds(profile.Profile.PropagationSeconds)}.");
 
         // The same object may be defined in several files (naive.yaml and recommended.yaml both define
         // default/frontend), so budgets are found by file and object.
@@ -83,9 +86,10 @@ internal static class CheckTextRenderer
             PreStopSource.Unknown => "preStop of unknown length",
             _ => $"preStop {Seconds(b.PreStopSeconds)}",
         };
+        var profile = $"profile {b.Profile.Profile.Id} ({b.Profile.Reason}); ";
         var delay = b.InAppDelaySeconds > 0 ? $" + in-app delay {Seconds(b.InAppDelaySeconds)}" : string.Empty;
         var planes = string.Join(", ", b.Planes.Select(p => $"{p.Name} {Seconds(p.PropagationSeconds)}"));
-        return $"budget: {preStop}{delay}; SIGTERM at {Seconds(b.SigtermAtSeconds)}, stops listening at {Seconds(b.StopListeningSeconds)}, SIGKILL at {Seconds(b.SigkillAtSeconds)}; endpoints removed after {planes}; exposure {Seconds(b.ExposureSeconds)}.";
+        return $"{profile}budget: {preStop}{delay}; SIGTERM at {Seconds(b.SigtermAtSeconds)}, stops listening at {Seconds(b.StopListeningSeconds)}, SIGKILL at {Seconds(b.SigkillAtSeconds)}; endpoints removed after {planes}; exposure {Seconds(b.ExposureSeconds)}.";
     }
 
     private static string Badge(Severity severity) => severity switch

@@ -62,9 +62,10 @@ public sealed class ProfileInferenceTests
     public static TheoryData<string, string, string> Cases() => new()
     {
         { Service("  annotations:\n    cloud.google.com/neg: '{\"ingress\": true}'"), "gke-neg", "Service 'shop/web' has annotation cloud.google.com/neg" },
-        { Service() + "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n  name: bc\n  namespace: shop\n", "gke-neg", "BackendConfig 'shop/bc' is a GKE load balancer setting" },
-        { Service() + "apiVersion: networking.gke.io/v1\nkind: GCPBackendPolicy\nmetadata:\n  name: p\n  namespace: shop\n", "gke-neg", "GCPBackendPolicy 'shop/p'" },
-        { Service() + "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: gw\n  namespace: shop\nspec:\n  gatewayClassName: gke-l7-rilb\n", "gke-neg", "GatewayClass 'gke-l7-rilb'" },
+        { Service("  annotations:\n    cloud.google.com/backend-config: '{\"default\": \"bc\"}'") + "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n  name: bc\n  namespace: shop\n", "gke-neg", "Service 'shop/web' has annotation cloud.google.com/backend-config" },
+        { Service() + "apiVersion: networking.gke.io/v1\nkind: GCPBackendPolicy\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  targetRef:\n    group: ''\n    kind: Service\n    name: web\n", "gke-neg", "GCPBackendPolicy 'shop/p' targets Service 'web'" },
+        { Service() + "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: gw\n  namespace: shop\nspec:\n  gatewayClassName: gke-l7-rilb\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\n  namespace: shop\nspec:\n  parentRefs:\n    - name: gw\n  rules:\n    - backendRefs:\n        - name: web\n          port: 80\n", "gke-neg", "GatewayClass 'gke-l7-rilb'" },
+        { Service() + "apiVersion: networking.gke.io/v1\nkind: GCPBackendPolicy\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  targetRef:\n    kind: Service\n    name: other\n", "kube-proxy-small", "default" },
         { Service() + Ingress("", "  annotations:\n    kubernetes.io/ingress.class: gce"), "gke-neg", "Ingress 'shop/web' has class 'gce'" },
         { Service() + Ingress("  ingressClassName: alb"), "aws-alb", "Ingress 'shop/web' has class 'alb'" },
         { Service() + Ingress("", "  annotations:\n    alb.ingress.kubernetes.io/scheme: internal"), "aws-alb", "alb.ingress.kubernetes.io/* annotations" },
@@ -88,6 +89,24 @@ public sealed class ProfileInferenceTests
 
         choice.Profile.Id.ShouldBe(profile);
         choice.Reason.ShouldContain(reason);
+    }
+
+    [Fact]
+    public void Analyze_MixedProviders_ChoosesAProfilePerWorkload()
+    {
+        var samples = Path.Combine(RepoPaths.Samples, "deploy");
+
+        var result = Analyzer.Analyze(ManifestSet.Load([samples]));
+
+        var byNamespace = result.Budgets.GroupBy(b => b.Workload.Object.Namespace).ToDictionary(g => g.Key, g => g.Select(b => b.Profile.Profile.Id).Distinct().Single());
+        byNamespace["shop-gke-ingress"].ShouldBe("gke-neg");
+        byNamespace["shop-gke-gateway"].ShouldBe("gke-neg");
+        byNamespace["shop-aws-alb"].ShouldBe("aws-alb");
+        byNamespace["shop-alibaba-alb"].ShouldBe("alibaba-alb");
+        byNamespace["default"].ShouldBe("kube-proxy-small");
+        result.Profile.Reason.ShouldStartWith("chosen per workload");
+        result.Findings.Where(f => f.Severity == Handoff.Analysis.Rules.Severity.Error).Select(f => f.Location.File).Distinct()
+            .ShouldBe([Path.Combine(samples, "naive.yaml")], "only the naive sample has errors when all samples are checked together");
     }
 
     [Fact]

@@ -36,6 +36,6 @@ public sealed class AddPreStopFixer : WorkloadFixer
         return refusal is not null
             ? FixContext.Advice(finding, refusal)
             : FixContext.Edit(finding,
-                $"Add a preStop 'sleep' of {seconds} s to container '{container.Name}' ({context.Profile.Id}: endpoints are removed after up to {Seconds(budget.PropagationSeconds)}).", edits);
+                $"Add a preStop 'sleep' of {seconds} s to container '{container.Name}' ({budget.Profile.Profile.Id}: endpoints are removed after up to {Seconds(budget.PropagationSeconds)}).", edits);
     }
 }

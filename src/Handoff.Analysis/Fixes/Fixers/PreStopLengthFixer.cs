@@ -51,7 +51,7 @@ public sealed partial class PreStopLengthFixer : WorkloadFixer
 
         return refusal is not null
             ? FixContext.Advice(finding, refusal)
-            : FixContext.Edit(finding, $"Raise the preStop sleep of container '{container.Name}' from {Seconds(budget.PreStopSeconds)} to {target} s ({context.Profile.Id} propagation).", edits);
+            : FixContext.Edit(finding, $"Raise the preStop sleep of container '{container.Name}' from {Seconds(budget.PreStopSeconds)} to {target} s ({budget.Profile.Profile.Id} propagation).", edits);
     }
 
     private static string? LengthenExecSleep(YamlEditor editor, YMap preStop, int target, List<TextEdit> edits)

@@ -21,13 +21,8 @@ public sealed class HO107GkeConnectionDrainingMissing : IRule
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Profile.Profile.Id != ProviderProfiles.GkeNeg.Id)
-        {
-            yield break;
-        }
-
         var seen = new HashSet<(string, string, int)>();
-        foreach (var workload in context.Model.Workloads.Where(w => w.IsServing))
+        foreach (var workload in context.Budgets.Where(b => b.Workload.IsServing && b.Profile.Profile.Id == ProviderProfiles.GkeNeg.Id).Select(b => b.Workload))
         {
             foreach (var backend in GkeBackends.Of(workload, context.Model))
             {

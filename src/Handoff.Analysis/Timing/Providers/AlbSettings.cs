@@ -99,7 +99,7 @@ public sealed record AlbSettings(Ingress Ingress, Service Service, AlbFlavor Fla
     {
         ArgumentNullException.ThrowIfNull(ingress);
         ArgumentNullException.ThrowIfNull(model);
-        var controller = IngressClassController(model, ingress.ClassName);
+        var controller = IngressClassController(model, ingress.ClassName, ingress.Object);
         if (controller == "ingress.k8s.alibabacloud/alb")
         {
             return AlbFlavor.Alibaba;
@@ -123,13 +123,21 @@ public sealed record AlbSettings(Ingress Ingress, Service Service, AlbFlavor Fla
     }
 
     /// <summary>spec.controller of the IngressClass named <paramref name="className"/> in the input, or null.</summary>
-    public static string? IngressClassController(ClusterModel model, string? className)
+    /// <remarks>
+    /// IngressClasses are cluster-wide, but an input that spans clusters (a folder of samples for several providers)
+    /// can hold two of the same name; the one in the Ingress's own file wins, then the first in the input.
+    /// </remarks>
+    public static string? IngressClassController(ClusterModel model, string? className, KubeObject? near = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return className is null ? null
-            : ProviderObjects.OfKind(model, "IngressClass", "networking.k8s.io").FirstOrDefault(c => c.Name == className) is { } cls
-                ? ProviderObjects.StringAt(cls, "spec", "controller")?.Value
-                : null;
+        if (className is null)
+        {
+            return null;
+        }
+
+        var classes = ProviderObjects.OfKind(model, "IngressClass", "networking.k8s.io").Where(c => c.Name == className).ToList();
+        var cls = classes.Find(c => near is not null && ReferenceEquals(c.File, near.File)) ?? classes.FirstOrDefault();
+        return cls is null ? null : ProviderObjects.StringAt(cls, "spec", "controller")?.Value;
     }
 
     private static Located<int>? Attribute(KubeObject obj, string annotation, string key) =>

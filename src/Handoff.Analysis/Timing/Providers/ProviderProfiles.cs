@@ -99,12 +99,16 @@ public static class ProviderProfiles
     /// <summary>The provider profiles in the order --profile lists them.</summary>
     public static IReadOnlyList<Profile> All { get; } = [GkeNeg, AwsAlb, AlibabaAlb, IngressNginx, Gateway];
 
-    /// <summary>The inferences, most specific first: GKE, the ALBs, ingress-nginx, then any Gateway API route.</summary>
-    public static IReadOnlyList<Func<ClusterModel, ProfileChoice?>> Inferences { get; } = [InferGke, InferAlb, InferIngressNginx, InferGateway];
+    /// <summary>
+    /// The inferences, most specific first: GKE, the ALBs, ingress-nginx, then any Gateway API route. Each looks only at
+    /// what is linked to the workload (its Services, their Ingresses, HTTPRoutes and policies), so a directory that
+    /// mixes providers gets the right profile for each workload.
+    /// </summary>
+    public static IReadOnlyList<Func<Workload, ClusterModel, ProfileChoice?>> Inferences { get; } = [InferGke, InferAlb, InferIngressNginx, InferGateway];
 
-    private static ProfileChoice? InferGke(ClusterModel model)
+    private static ProfileChoice? InferGke(Workload workload, ClusterModel model)
     {
-        foreach (var service in model.Services)
+        foreach (var service in workload.Services)
         {
             foreach (var key in (string[])[GkeBackends.NegAnnotation, GkeBackends.BackendConfigAnnotation, GkeBackends.BetaBackendConfigAnnotation])
             {
@@ -113,32 +117,56 @@ public static class ProviderProfiles
                     return new ProfileChoice(GkeNeg, $"Service '{service.Object.Namespace}/{service.Object.Name}' has annotation {key}");
                 }
             }
-        }
 
-        foreach (var (kind, group) in (ReadOnlySpan<(string, string)>)[("BackendConfig", GkeBackends.BackendConfigGroup), ("GCPBackendPolicy", GkeBackends.PolicyGroup), ("HealthCheckPolicy", GkeBackends.PolicyGroup)])
-        {
-            if (model.OfKind(kind, group).FirstOrDefault() is { } obj)
+            foreach (var kind in (string[])["GCPBackendPolicy", "HealthCheckPolicy"])
             {
-                return new ProfileChoice(GkeNeg, $"{kind} '{obj.Namespace}/{obj.Name}' is a GKE load balancer setting");
+                if (ProviderObjects.TargetingService(model, service, kind, GkeBackends.PolicyGroup).FirstOrDefault() is { } policy)
+                {
+                    return new ProfileChoice(GkeNeg, $"{kind} '{policy.Namespace}/{policy.Name}' targets Service '{service.Object.Name}'");
+                }
             }
         }
 
-        foreach (var gateway in model.OfKind("Gateway", "gateway.networking.k8s.io"))
+        foreach (var route in workload.Routes)
         {
-            if (ProviderObjects.StringAt(gateway, "spec", "gatewayClassName")?.Value is { } cls && cls.StartsWith("gke-l7", StringComparison.Ordinal))
+            foreach (var parent in ParentGateways(route, model))
             {
-                return new ProfileChoice(GkeNeg, $"Gateway '{gateway.Namespace}/{gateway.Name}' uses GKE's GatewayClass '{cls}'");
+                if (ProviderObjects.StringAt(parent, "spec", "gatewayClassName")?.Value is { } cls && cls.StartsWith("gke-l7", StringComparison.Ordinal))
+                {
+                    return new ProfileChoice(GkeNeg, $"Gateway '{parent.Namespace}/{parent.Name}' uses GKE's GatewayClass '{cls}'");
+                }
             }
         }
 
-        return model.Ingresses.FirstOrDefault(i => i.ClassName is "gce" or "gce-internal") is { } ingress
+        return workload.Ingresses.FirstOrDefault(i => i.ClassName is "gce" or "gce-internal") is { } ingress
             ? new ProfileChoice(GkeNeg, $"Ingress '{ingress.Object.Namespace}/{ingress.Object.Name}' has class '{ingress.ClassName}'")
             : null;
     }
 
-    private static ProfileChoice? InferAlb(ClusterModel model)
+    private static IEnumerable<Manifests.KubeObject> ParentGateways(HttpRoute route, ClusterModel model)
     {
-        foreach (var ingress in model.Ingresses)
+        if (ProviderObjects.At(route.Object.Node, "spec", "parentRefs") is not Yaml.YSeq refs)
+        {
+            yield break;
+        }
+
+        foreach (var parent in refs.Items.OfType<Yaml.YMap>())
+        {
+            var name = (parent["name"] as Yaml.YScalar)?.Value;
+            var ns = (parent["namespace"] as Yaml.YScalar)?.Value ?? route.Object.Namespace;
+            foreach (var gateway in model.OfKind("Gateway", "gateway.networking.k8s.io"))
+            {
+                if (gateway.Name == name && gateway.Namespace == ns)
+                {
+                    yield return gateway;
+                }
+            }
+        }
+    }
+
+    private static ProfileChoice? InferAlb(Workload workload, ClusterModel model)
+    {
+        foreach (var ingress in workload.Ingresses)
         {
             if (AlbSettings.FlavorOf(ingress, model) is not { } flavor)
             {
@@ -149,24 +177,24 @@ public static class ProviderProfiles
             var why = ingress.ClassName == "alb" ? $"{name} has class 'alb'" : $"{name} has {AlbSettings.Prefix}* annotations";
             if (flavor == AlbFlavor.Alibaba)
             {
-                var evidence = AlbSettings.IngressClassController(model, ingress.ClassName) == "ingress.k8s.alibabacloud/alb"
+                var evidence = AlbSettings.IngressClassController(model, ingress.ClassName, ingress.Object) == "ingress.k8s.alibabacloud/alb"
                     ? $"its IngressClass '{ingress.ClassName}' has controller ingress.k8s.alibabacloud/alb"
                     : model.OfKind("AlbConfig", "alibabacloud.com").Any() ? "the input has an Alibaba Cloud AlbConfig" : $"it has annotation {AlbSettings.HealthCheckEnabled}";
                 return new ProfileChoice(AlibabaAlb, $"{why} and {evidence}");
             }
 
-            var aws = AlbSettings.IngressClassController(model, ingress.ClassName) == "ingress.k8s.aws/alb"
+            var aws = AlbSettings.IngressClassController(model, ingress.ClassName, ingress.Object) == "ingress.k8s.aws/alb"
                 ? $"{why} and its IngressClass has controller ingress.k8s.aws/alb"
-                : $"{why}; Alibaba Cloud's ALB Ingress uses the same class, so pass --profile alibaba-alb there";
+                : $"{why} (Alibaba Cloud's ALB Ingress uses the same class: pass --profile alibaba-alb there)";
             return new ProfileChoice(AwsAlb, aws);
         }
 
         return null;
     }
 
-    private static ProfileChoice? InferIngressNginx(ClusterModel model)
+    private static ProfileChoice? InferIngressNginx(Workload workload, ClusterModel model)
     {
-        foreach (var ingress in model.Ingresses)
+        foreach (var ingress in workload.Ingresses)
         {
             var name = $"Ingress '{ingress.Object.Namespace}/{ingress.Object.Name}'";
             if (ingress.ClassName == "nginx")
@@ -174,7 +202,7 @@ public static class ProviderProfiles
                 return new ProfileChoice(IngressNginx, $"{name} has class 'nginx'");
             }
 
-            if (AlbSettings.IngressClassController(model, ingress.ClassName) == "k8s.io/ingress-nginx")
+            if (AlbSettings.IngressClassController(model, ingress.ClassName, ingress.Object) == "k8s.io/ingress-nginx")
             {
                 return new ProfileChoice(IngressNginx, $"{name} has IngressClass '{ingress.ClassName}' with controller k8s.io/ingress-nginx");
             }
@@ -188,8 +216,8 @@ public static class ProviderProfiles
         return null;
     }
 
-    private static ProfileChoice? InferGateway(ClusterModel model) =>
-        model.Routes is { Count: > 0 } routes && routes[0] is var route
+    private static ProfileChoice? InferGateway(Workload workload, ClusterModel model) =>
+        workload.Routes is { Count: > 0 } routes && routes[0] is var route
             ? new ProfileChoice(Gateway, $"{route.Object.Kind} '{route.Object.Namespace}/{route.Object.Name}' routes through a Gateway")
             : null;
 }
