@@ -14,6 +14,9 @@ internal static class CliHost
     /// <summary>Exit code for usage errors or unreadable input.</summary>
     public const int UsageOrInput = 2;
 
+    /// <summary>Exit code for a bug in Handoff (BSD sysexits EX_SOFTWARE); outside the 0/1/2 contract on purpose.</summary>
+    public const int InternalError = 70;
+
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
         var parse = root.Parse(args);
@@ -36,6 +39,13 @@ internal static class CliHost
         {
             await Console.Error.WriteLineAsync("handoff: cancelled.");
             return 130;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("HANDOFF_DEBUG") is not "1")
+        {
+            // A user's input never gets here (it becomes an error record); an exception is a bug in Handoff.
+            await Console.Error.WriteLineAsync(
+                $"handoff: internal error ({e.GetType().Name}: {e.Message}). This is a bug in Handoff: please report it with the input that caused it; set HANDOFF_DEBUG=1 to see the stack trace.");
+            return InternalError;
         }
     }
 }

@@ -61,6 +61,36 @@ internal static class CliRunner
         }
     }
 
+    /// <summary>Runs handoff synchronously with NO_COLOR set, in <paramref name="workingDirectory"/>.</summary>
+    public static (int Code, string Stdout, string Stderr) Run(string workingDirectory, string? stdin, params string[] args)
+    {
+        var run = RunAsync(args, stdin, new Dictionary<string, string> { ["NO_COLOR"] = "1" }, workingDirectory: workingDirectory).GetAwaiter().GetResult();
+        return (run.ExitCode, run.Stdout, run.Stderr);
+    }
+
+    /// <summary>Runs another tool (diff, git, kubectl) bounded in time; returns its exit code and combined output.</summary>
+    public static (int Code, string Output) Tool(string file, string workingDirectory, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} did not finish in 60 s.");
+        }
+
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    public static string RepoRoot() => Root;
+
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

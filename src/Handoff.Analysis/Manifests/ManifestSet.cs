@@ -56,6 +56,12 @@ public sealed class ManifestSet
             }
         }
 
+        // Dockerfiles are parsed once here (and cached) so that their syntax errors are reported with the rest.
+        foreach (var file in fileList.Where(f => f.Kind == SourceKind.Dockerfile))
+        {
+            errors.AddRange(Handoff.Analysis.Dockerfiles.DockerfileParser.Parse(file).Errors);
+        }
+
         return new ManifestSet(fileList, objects, errors, documents);
     }
 

@@ -1,4 +1,5 @@
 using Handoff.Analysis.Model;
+using Handoff.Analysis.Timing.Providers;
 
 namespace Handoff.Analysis.Timing;
 
@@ -28,7 +29,9 @@ public static class Profiles
         "Large clusters and polling controllers take 15-30 s to stop routing to a terminating pod; Handoff uses 30 s.",
         [Seed001]);
 
-    private static readonly List<Profile> Registered = [KubeProxySmall, KubeProxyMedium, KubeProxyLarge];
+    // Provider profiles (Timing/Providers) are part of the built-in list, so --profile and inference know them
+    // before anything else runs.
+    private static readonly List<Profile> Registered = [KubeProxySmall, KubeProxyMedium, KubeProxyLarge, .. ProviderProfiles.All];
 
     /// <summary>Every known profile.</summary>
     public static IReadOnlyList<Profile> All => Registered;
@@ -72,5 +75,5 @@ public static class Profiles
     }
 
     /// <summary>Rules that infer a profile from the manifests, tried in order (provider profiles add theirs).</summary>
-    internal static List<Func<ClusterModel, ProfileChoice?>> Inferences { get; } = [];
+    internal static List<Func<ClusterModel, ProfileChoice?>> Inferences { get; } = [.. ProviderProfiles.Inferences];
 }

@@ -1,18 +1,85 @@
 using System.CommandLine;
+using Handoff.Analysis;
+using Handoff.Analysis.Explain;
+using Handoff.Analysis.Manifests;
+using Handoff.Cli.Rendering;
 
 namespace Handoff.Cli.Commands;
 
-/// <summary>The 'handoff explain' command.</summary>
+/// <summary>'handoff explain': draws each workload's termination timeline for its own numbers.</summary>
+/// <remarks>Exit codes: 0 drawn (whatever the exposure), 2 usage or input errors (other files are still drawn).</remarks>
 internal static class ExplainCommand
 {
-    // TODO: not built yet; see the open issue for 'explain'.
     public static Command Create()
     {
-        var command = new Command("explain", "(not available yet)");
-        command.SetAction(_ =>
+        var paths = new Argument<string[]>("paths")
         {
-            Console.Error.WriteLine("handoff: 'explain' is not available in this build yet.");
-            return CliHost.UsageOrInput;
+            Description = "Manifest files or directories, or '-' for standard input.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var options = new CommonOptions();
+        var workload = new Option<string?>("--workload") { Description = "Only the workload with this name." };
+        var rps = new Option<double>("--rps") { Description = "Requests per second to one pod, for the expected failed requests.", DefaultValueFactory = _ => 100 };
+        var podStart = new Option<double>("--pod-start-seconds")
+        {
+            Description = "Seconds from creating a pod to its readiness, for the rollout estimate.",
+            DefaultValueFactory = _ => 10,
+        };
+        var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "svg");
+
+        var command = new Command("explain", "Draw each workload's termination timeline: Track A (preStop, SIGTERM, drain, SIGKILL) beside Track B (each data plane), the exposure window, failed requests and rollout cost.")
+        {
+            paths, workload, options.Profile, options.Version, rps, podStart, format,
+        };
+        command.SetAction((ParseResult parse, CancellationToken _) =>
+        {
+            if (!options.TryRead(parse, out var analysisOptions))
+            {
+                return Task.FromResult(CliHost.UsageOrInput);
+            }
+
+            var requestsPerSecond = parse.GetValue(rps);
+            var startSeconds = parse.GetValue(podStart);
+            if (requestsPerSecond < 0 || startSeconds < 0 || double.IsNaN(requestsPerSecond) || double.IsNaN(startSeconds))
+            {
+                Console.Error.WriteLine("handoff: --rps and --pod-start-seconds must be 0 or more.");
+                return Task.FromResult(CliHost.UsageOrInput);
+            }
+
+            var result = Analyzer.Analyze(ManifestSet.Load(parse.GetValue(paths) ?? []), analysisOptions);
+            foreach (var error in result.Errors)
+            {
+                Console.Error.WriteLine($"handoff: {error}");
+            }
+
+            var name = parse.GetValue(workload);
+            var timelines = WorkloadTimeline.FromAnalysis(result, requestsPerSecond, startSeconds, name);
+            if (name is not null && timelines.Count == 0)
+            {
+                Console.Error.WriteLine($"handoff: no workload named '{name}' in the input.");
+                return Task.FromResult(CliHost.UsageOrInput);
+            }
+
+            switch (parse.GetValue(format))
+            {
+                case "json":
+                    CheckCommand.WriteToStdout(s => TimelineJson.Write(timelines, s));
+                    break;
+                case "svg":
+                    CheckCommand.WriteToStdout(s => TimelineSvg.Create(timelines).Save(s));
+                    break;
+                default:
+                    if (timelines.Count == 0)
+                    {
+                        Console.Out.WriteLine("No workloads in the input.");
+                    }
+
+                    ExplainTextRenderer.Render(Terminal.Stdout(), timelines);
+                    break;
+            }
+
+            return Task.FromResult(result.Errors.Count > 0 ? CliHost.UsageOrInput : CliHost.Ok);
         });
         return command;
     }

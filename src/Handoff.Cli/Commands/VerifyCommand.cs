@@ -1,19 +1,178 @@
 using System.CommandLine;
+using System.Globalization;
+using Handoff.Rollout.Lab;
+using Handoff.Rollout.Live;
+using Handoff.Rollout.Reports;
 
 namespace Handoff.Cli.Commands;
 
-/// <summary>The 'handoff verify' command.</summary>
+/// <summary>The 'handoff verify' command: load and a rollout on a live cluster, every failed request explained.</summary>
+/// <remarks>
+/// kubectl is the transport (the user's kubeconfig, context and auth plugins), called with argument lists and never
+/// through a shell. Every check runs before any request is sent; a usage or preflight error exits 2 with one line
+/// per problem. Exit 0 only when no request failed and the rollout finished; 1 otherwise.
+/// </remarks>
 internal static class VerifyCommand
 {
-    // TODO: not built yet; see the open issue for 'verify'.
     public static Command Create()
     {
-        var command = new Command("verify", "(not available yet)");
-        command.SetAction(_ =>
+        var url = new Option<string>("--url") { Description = "The URL to load (http://; a Service, Ingress or LB address in front of the Deployment).", Required = true };
+        var deployment = new Option<string>("--deployment") { Description = "The Deployment to roll.", Required = true };
+        var ns = new Option<string?>("--namespace", "-n") { Description = "Its namespace (default: the context's namespace, else 'default')." };
+        var context = new Option<string?>("--context") { Description = "The kubeconfig context (default: the current context)." };
+        var trigger = new Option<string?>("--trigger")
         {
-            Console.Error.WriteLine("handoff: 'verify' is not available in this build yet.");
-            return CliHost.UsageOrInput;
+            Description = "Start the rollout with this command instead of 'kubectl rollout restart' (split into arguments like a shell would, quotes honoured, no shell run).",
+        };
+        var watchOnly = new Option<bool>("--watch-only") { Description = "Start nothing; wait for a rollout someone else starts." };
+        var rps = new Option<int>("--rps") { Description = "Open-loop request rate.", DefaultValueFactory = _ => LiveVerifyDefaults.RequestsPerSecond };
+        var connections = new Option<int>("--connections") { Description = "Keep-alive connections.", DefaultValueFactory = _ => LiveVerifyDefaults.Connections };
+        var report = new Option<string?>("--report") { Description = "Folder for report.html, report.json and report.txt." };
+        var format = new Option<string>("--format") { Description = "Output on stdout: text or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var kubectl = new Option<string>("--kubectl") { Description = "The kubectl binary (a path, or a name on PATH).", DefaultValueFactory = _ => KubectlDefaults.Executable };
+        var timeout = new Option<string>("--timeout") { Description = "Bound of the whole run; verify stops by itself then.", DefaultValueFactory = _ => "10m" };
+        var tail = new Option<string>("--tail") { Description = "Load kept after the rollout finished and the old pods are gone.", DefaultValueFactory = _ => "5s" };
+        var backendHeader = new Option<string>("--backend-header")
+        {
+            Description = "Response header that names the pod which answered (optional; sharpens attribution).",
+            DefaultValueFactory = _ => LiveVerifyDefaults.BackendHeader,
+        };
+
+        var command = new Command("verify", "Roll a Deployment on a live cluster under load and name the cause of every failed request (kubectl is the transport).")
+        {
+            url, deployment, ns, context, trigger, watchOnly, rps, connections, report, format, kubectl, timeout, tail, backendHeader,
+        };
+
+        command.SetAction(async (ParseResult r, CancellationToken ct) =>
+        {
+            var errors = new List<string>();
+            if (!Uri.TryCreate(r.GetValue(url), UriKind.Absolute, out var target) || !string.Equals(target.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal))
+            {
+                errors.Add($"--url '{r.GetValue(url)}' must be an absolute http:// URL.");
+            }
+
+            // Every problem is reported at once, so both durations are checked even when the first is bad.
+            _ = TryDuration(r.GetValue(timeout), "--timeout", errors, out var bound);
+            _ = TryDuration(r.GetValue(tail), "--tail", errors, out var tailLength);
+
+            var triggerLine = r.GetValue(trigger);
+            IReadOnlyList<string> triggerCommand = [];
+            if (triggerLine is not null && r.GetValue(watchOnly))
+            {
+                errors.Add("--trigger and --watch-only exclude each other.");
+            }
+            else if (triggerLine is not null)
+            {
+                triggerCommand = CommandSplitter.TrySplit(triggerLine, out var splitError) ?? [];
+                if (splitError is not null)
+                {
+                    errors.Add($"--trigger: {splitError}");
+                }
+            }
+
+            if (r.GetValue(rps) is < 1 or > 100_000)
+            {
+                errors.Add($"--rps must be between 1 and 100000; got {r.GetValue(rps)}.");
+            }
+
+            var rolloutOptions = new LiveRolloutOptions
+            {
+                Trigger = r.GetValue(watchOnly) ? TriggerMode.WatchOnly : triggerLine is not null ? TriggerMode.Command : TriggerMode.Restart,
+                TriggerCommand = triggerCommand,
+                Timeout = bound,
+                Tail = tailLength,
+            };
+            if (errors.Count == 0)
+            {
+                errors.AddRange(rolloutOptions.Validate());
+            }
+
+            var runner = Kubectl.TryCreate(new KubectlOptions { Path = r.GetValue(kubectl)!, Context = r.GetValue(context), Namespace = r.GetValue(ns) }, out var missing);
+            if (missing is not null)
+            {
+                errors.Add(missing);
+            }
+
+            if (errors.Count > 0)
+            {
+                return await FailAsync(errors);
+            }
+
+            await Console.Error.WriteLineAsync("handoff: checking kubectl, context, RBAC and the Deployment before sending any request...");
+            var preflight = await LivePreflight.RunAsync(runner!, r.GetValue(deployment)!, rolloutOptions.Trigger == TriggerMode.Restart, ct);
+            if (!preflight.Passed)
+            {
+                return await FailAsync(preflight.Errors);
+            }
+
+            var options = new LiveVerifyOptions
+            {
+                Target = target!,
+                RequestsPerSecond = r.GetValue(rps),
+                Connections = r.GetValue(connections),
+                BackendHeader = r.GetValue(backendHeader)!,
+                Rollout = rolloutOptions,
+            };
+
+            LiveVerifyResult result;
+            try
+            {
+                result = await LiveVerifier.RunAsync(preflight.Kubectl!, preflight, options, TimeProvider.System, new StderrProgress(), ct);
+            }
+            catch (KubectlException exception)
+            {
+                return await FailAsync([exception.Message]);
+            }
+
+            var rendered = LiveReport.Build(result);
+            if (r.GetValue(report) is { } reportDir)
+            {
+                Directory.CreateDirectory(reportDir);
+                await File.WriteAllTextAsync(Path.Combine(reportDir, "report.html"), HtmlReport.Render(rendered), CancellationToken.None);
+                await File.WriteAllTextAsync(Path.Combine(reportDir, "report.json"), JsonReport.Render(rendered), CancellationToken.None);
+                await File.WriteAllTextAsync(Path.Combine(reportDir, "report.txt"), TextReport.Render(rendered), CancellationToken.None);
+                await Console.Error.WriteLineAsync($"handoff: report written to {Path.GetFullPath(reportDir)}/report.html");
+            }
+
+            await Console.Out.WriteAsync(string.Equals(r.GetValue(format), "json", StringComparison.Ordinal)
+                ? JsonReport.Render(rendered)
+                : TextReport.Render(rendered));
+            if (result.Cancelled)
+            {
+                await Console.Error.WriteLineAsync("handoff: cancelled; the watches and the load have been stopped.");
+                return 130;
+            }
+
+            return rendered.Passed ? CliHost.Ok : CliHost.Findings;
         });
         return command;
+    }
+
+    private static bool TryDuration(string? text, string option, List<string> errors, out TimeSpan value)
+    {
+        if (LabDuration.TryParse(text, out value) && value >= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        errors.Add($"{option} '{text}' is not a duration like '90s' or '10m'.");
+        return false;
+    }
+
+    private static async Task<int> FailAsync(IEnumerable<string> errors)
+    {
+        foreach (var error in errors)
+        {
+            await Console.Error.WriteLineAsync($"handoff verify: {error}");
+        }
+
+        return CliHost.UsageOrInput;
+    }
+
+    /// <summary>Progress lines on stderr.</summary>
+    private sealed class StderrProgress : IProgress<string>
+    {
+        public void Report(string value) => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"handoff: {value}"));
     }
 }

@@ -17,7 +17,11 @@ internal static class CheckTextRenderer
         console.MarkupLine($"[bold]Handoff check[/]: {files} file{Plural(files)}, {result.Model.Objects.Count} object{Plural(result.Model.Objects.Count)}, {result.Model.Workloads.Count} workload{Plural(result.Model.Workloads.Count)}.");
         console.MarkupLine($"Profile [bold]{Esc(profile.Profile.Id)}[/] ({Esc(profile.Reason)}): endpoints stop receiving traffic after up to {Seconds(profile.Profile.PropagationSeconds)}.");
 
-        var budgets = result.Budgets.ToDictionary(b => b.Workload.Object.Ref);
+        // The same object may be defined in several files (naive.yaml and recommended.yaml both define
+        // default/frontend), so budgets are found by file and object.
+        var budgets = result.Budgets
+            .GroupBy(b => (b.Workload.Object.File.DisplayName, b.Workload.Object.Ref))
+            .ToDictionary(g => g.Key, g => g.First());
         var groups = result.Findings
             .GroupBy(f => (f.Location.File, f.Object))
             .OrderBy(g => g.Key.File, StringComparer.Ordinal)
@@ -34,7 +38,7 @@ internal static class CheckTextRenderer
 
             var origin = group.First().Location.Origin;
             console.MarkupLine($"  [bold]{Esc(group.Key.Object.ToString())}[/]{(origin is null ? string.Empty : $" [dim](from {Esc(origin)})[/]")}");
-            if (budgets.TryGetValue(group.Key.Object, out var budget) && budget.Workload.IsServing)
+            if (budgets.TryGetValue((group.Key.File, group.Key.Object), out var budget) && budget.Workload.IsServing)
             {
                 console.MarkupLine($"    [dim]{Esc(DescribeBudget(budget))}[/]");
             }
@@ -47,7 +51,8 @@ internal static class CheckTextRenderer
             }
         }
 
-        var clean = result.Budgets.Where(b => b.Workload.IsServing && !result.Findings.Any(f => f.Object == b.Workload.Object.Ref)).ToList();
+        var flagged = result.Findings.Select(f => (f.Location.File, f.Object)).ToHashSet();
+        var clean = result.Budgets.Where(b => b.Workload.IsServing && !flagged.Contains((b.Workload.Object.File.DisplayName, b.Workload.Object.Ref))).ToList();
         if (clean.Count > 0)
         {
             console.WriteLine();

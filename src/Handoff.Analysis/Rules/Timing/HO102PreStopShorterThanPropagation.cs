@@ -36,7 +36,8 @@ public sealed class HO102PreStopShorterThanPropagation : WorkloadRule
             yield break;
         }
 
-        if (b.ExposureSeconds > 0)
+        // On GKE NEGs, HO108 reports the same gap with Google's formula (drainingTimeoutSec + 60 s).
+        if (b.ExposureSeconds > 0 && context.Profile.Id != Handoff.Analysis.Timing.Providers.ProviderProfiles.GkeNeg.Id)
         {
             var slowest = b.Planes.MaxBy(p => p.PropagationSeconds)!;
             yield return context.Report(at,

@@ -1,0 +1,16 @@
+using Handoff.Analysis.Manifests;
+
+namespace Handoff.Analysis.Fixes;
+
+/// <summary>What Handoff does about one finding: edits to a file, or advice when no safe edit exists.</summary>
+/// <param name="RuleId">The finding's rule.</param>
+/// <param name="Object">The object it is about.</param>
+/// <param name="File">The file's display name.</param>
+/// <param name="Line">The finding's line.</param>
+/// <param name="Description">What the edits do, or why there are none ("advice only"), as a sentence.</param>
+/// <param name="Edits">The edits, on the file's text as it was when the fix was planned; empty for advice only.</param>
+public sealed record Fix(string RuleId, ObjectRef Object, string File, int Line, string Description, IReadOnlyList<TextEdit> Edits)
+{
+    /// <summary>Whether Handoff only advises (no edit was safe).</summary>
+    public bool IsAdviceOnly => Edits.Count == 0;
+}

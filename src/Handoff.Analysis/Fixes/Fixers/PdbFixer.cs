@@ -1,0 +1,59 @@
+using Handoff.Analysis.Rules;
+using Handoff.Analysis.Timing;
+
+namespace Handoff.Analysis.Fixes.Fixers;
+
+/// <summary>HO205: adds a PodDisruptionBudget (maxUnavailable 1) as a new document right after its workload.</summary>
+public sealed class PdbFixer : WorkloadFixer
+{
+    /// <inheritdoc/>
+    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO205"];
+
+    /// <inheritdoc/>
+    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
+    {
+        var workload = budget.Workload;
+        var obj = workload.Object;
+        if (!ReferenceEquals(obj.Document.Root, obj.Node))
+        {
+            return FixContext.Advice(finding, "the workload is an item of a List, so a new document cannot go next to it");
+        }
+
+        var editor = context.EditorFor(obj);
+        if (editor.Style.IsJson)
+        {
+            return FixContext.Advice(finding, "the file is JSON, which holds one object; add the PodDisruptionBudget in a file of its own");
+        }
+
+        if (workload.Selector is { Expressions.Count: > 0 })
+        {
+            return FixContext.Advice(finding, "the workload's selector uses matchExpressions; write the PodDisruptionBudget's selector by hand");
+        }
+
+        var labels = workload.Selector is { MatchLabels.Count: > 0 } selector ? selector.MatchLabels : workload.Pod.Labels;
+        if (labels.Count == 0)
+        {
+            return FixContext.Advice(finding, "the pods have no labels to select them by");
+        }
+
+        var taken = context.Result.Model.Budgets.Any(b => b.Object.Namespace == obj.Namespace && b.Object.Name == workload.Name);
+        var name = taken ? workload.Name + "-pdb" : workload.Name;
+        var metadata = new List<(string, YamlValue)> { ("name", YamlValue.String(name)) };
+        if (obj.ExplicitNamespace is { } ns)
+        {
+            metadata.Add(("namespace", YamlValue.String(ns)));
+        }
+
+        var matchLabels = labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, YamlValue.String(kv.Value))).ToList();
+        var pdb = (YamlMapValue)YamlValue.Map(
+            ("apiVersion", YamlValue.String("policy/v1")),
+            ("kind", YamlValue.String("PodDisruptionBudget")),
+            ("metadata", new YamlMapValue(metadata)),
+            ("spec", YamlValue.Map(
+                ("maxUnavailable", YamlValue.Number(FixDefaults.PdbMaxUnavailable)),
+                ("selector", YamlValue.Map(("matchLabels", new YamlMapValue(matchLabels)))))));
+        return FixContext.Edit(finding,
+            $"Add PodDisruptionBudget '{name}' (maxUnavailable {FixDefaults.PdbMaxUnavailable}) after {workload.Kind} '{workload.Name}'.",
+            [editor.AppendDocument(obj.Document, pdb)]);
+    }
+}

@@ -1,0 +1,50 @@
+using Handoff.Analysis.Rules;
+using Handoff.Analysis.Timing;
+
+namespace Handoff.Analysis.Fixes.Fixers;
+
+/// <summary>HO201, HO202: a rolling update that never lowers ready capacity (maxUnavailable 0, maxSurge 1).</summary>
+public sealed class RollingUpdateFixer : WorkloadFixer
+{
+    /// <inheritdoc/>
+    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO201", "HO202"];
+
+    /// <inheritdoc/>
+    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
+    {
+        if (budget.Workload is not { Kind: "Deployment" } workload)
+        {
+            return FixContext.Advice(finding, "only Deployments are changed");
+        }
+
+        if (Paths.Spec(workload) is not { } spec)
+        {
+            return FixContext.Advice(finding, "the spec is not written in place (an alias or an unexpected shape)");
+        }
+
+        var surgeIsZero = workload.Strategy?.MaxSurge is { } surge && surge.Resolve(workload.EffectiveReplicas, roundUp: true) is 0;
+        var rolling = new List<(string, YamlValue)>();
+        if (workload.Strategy?.MaxSurge is null || surgeIsZero)
+        {
+            rolling.Add(("maxSurge", YamlValue.Number(FixDefaults.MaxSurge)));
+        }
+
+        rolling.Add(("maxUnavailable", YamlValue.Number(0)));
+        var strategy = new List<(string, YamlValue)>();
+        if (finding.RuleId == "HO201" || workload.Strategy?.Node is null)
+        {
+            strategy.Add(("type", YamlValue.String("RollingUpdate")));
+        }
+
+        strategy.Add(("rollingUpdate", new YamlMapValue(rolling)));
+        var edits = new List<TextEdit>();
+        var refusal = context.EditorFor(workload.Object).SetEntries(spec, [("strategy", new YamlMapValue(strategy))], edits,
+            new Placement(["minReadySeconds", "replicas"], ["selector", "template"]));
+        var surgeText = rolling.Count == 2 ? $"maxSurge {FixDefaults.MaxSurge}" : $"maxSurge {workload.Strategy?.MaxSurge}";
+        return refusal is not null
+            ? FixContext.Advice(finding, refusal)
+            : FixContext.Edit(finding, finding.RuleId == "HO201"
+                ? $"Switch Deployment '{workload.Name}' from Recreate to RollingUpdate with maxUnavailable 0 and {surgeText}."
+                : $"Set maxUnavailable 0 with {surgeText} on Deployment '{workload.Name}'.", edits);
+    }
+}

@@ -1,0 +1,50 @@
+using Handoff.Analysis.Timing.Providers;
+
+namespace Handoff.Analysis.Rules.Provider;
+
+/// <summary>HO107: a GKE load balancer backend has no connection draining.</summary>
+public sealed class HO107GkeConnectionDrainingMissing : IRule
+{
+    /// <summary>The rule's descriptor.</summary>
+    public static RuleDescriptor Rule { get; } = new(
+        "HO107", "gke-connection-draining-missing", Severity.Warning, "Provider",
+        "gke-neg profile: a Service behind a GKE load balancer has no connectionDraining.drainingTimeoutSec (BackendConfig or GCPBackendPolicy); the default is 0, so requests in flight when the endpoint is detached are cut.",
+        "Set connectionDraining.drainingTimeoutSec (30 s is a common start) in a BackendConfig named by the Service's 'cloud.google.com/backend-config' annotation (Ingress) or in a GCPBackendPolicy targeting the Service (Gateway), and raise preStop to drainingTimeoutSec + 60 s.",
+        ["seed 000 (docs/timing-model.md)", "https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration#connection_draining",
+            "https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources#configure_connection_draining",
+            "https://cloud.google.com/load-balancing/docs/enabling-connection-draining"]);
+
+    /// <inheritdoc/>
+    public RuleDescriptor Descriptor => Rule;
+
+    /// <inheritdoc/>
+    public IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Profile.Profile.Id != ProviderProfiles.GkeNeg.Id)
+        {
+            yield break;
+        }
+
+        var seen = new HashSet<(string, string, int)>();
+        foreach (var workload in context.Model.Workloads.Where(w => w.IsServing))
+        {
+            foreach (var backend in GkeBackends.Of(workload, context.Model))
+            {
+                var service = backend.Service.Object;
+                if (backend.DrainingTimeout is not null || backend.BackendConfigMissing || !seen.Add((service.Namespace, service.Name, backend.Port.Port)))
+                {
+                    continue;
+                }
+
+                var (obj, at, setting) = backend.BackendPolicy is { } policy
+                    ? (policy, ProviderObjects.At(policy.Node, "spec", "default") ?? ProviderObjects.At(policy.Node, "spec"), $"GCPBackendPolicy '{policy.Name}'")
+                    : backend.BackendConfig is { } config
+                        ? (config, ProviderObjects.At(config.Node, "spec"), $"BackendConfig '{config.Name}'")
+                        : (service, null, "no BackendConfig or GCPBackendPolicy");
+                yield return RuleContext.Report(Rule, obj, at,
+                    $"Port {backend.Port.Port} of Service '{service.Name}' is load-balanced by GKE with {setting} setting connectionDraining.drainingTimeoutSec: the default is 0 s, so requests still in flight when the NEG endpoint is detached are cut; set it (for example 30 s) and keep preStop >= drainingTimeoutSec + 60 s.");
+            }
+        }
+    }
+}

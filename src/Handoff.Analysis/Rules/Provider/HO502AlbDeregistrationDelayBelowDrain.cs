@@ -1,0 +1,38 @@
+using Handoff.Analysis.Timing.Providers;
+using static Handoff.Analysis.Rules.Text;
+
+namespace Handoff.Analysis.Rules.Provider;
+
+/// <summary>HO502: an AWS ALB target group's deregistration delay is shorter than the app's drain time.</summary>
+public sealed class HO502AlbDeregistrationDelayBelowDrain : WorkloadRule
+{
+    /// <summary>The rule's descriptor.</summary>
+    public static RuleDescriptor Rule { get; } = new(
+        "HO502", "alb-deregistration-delay-below-drain", Severity.Warning, "Provider",
+        "An AWS ALB target group's deregistration_delay.timeout_seconds (target-group-attributes; 300 s by default) is shorter than the app's drain time D: when the delay ends the ALB completes deregistration and requests still running on the draining target are cut.",
+        "Keep deregistration_delay.timeout_seconds in 'alb.ingress.kubernetes.io/target-group-attributes' at least as long as the app's longest request (its drain time), or shorten the drain.",
+        ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay",
+            "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-group-attributes"]);
+
+    /// <inheritdoc/>
+    public override RuleDescriptor Descriptor => Rule;
+
+    /// <inheritdoc/>
+    protected override IEnumerable<Finding> Evaluate(WorkloadContext context)
+    {
+        var b = context.Budget;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var alb in AlbSettings.Of(context.Workload, context.Context.Model).Where(a => a.Flavor == AlbFlavor.Aws))
+        {
+            var delay = alb.DeregistrationDelay;
+            if (delay.Value >= b.DrainSeconds || delay.Node is null || !seen.Add($"{delay.Source.Kind}/{delay.Source.Name}"))
+            {
+                continue;
+            }
+
+            var drain = b.DrainDeclared ? "declared drain" : "default drain";
+            yield return RuleContext.Report(Rule, delay.Source, delay.Node,
+                $"{delay.Source.Kind} '{delay.Source.Name}' sets deregistration_delay.timeout_seconds to {Seconds(delay.Value)}, shorter than the {drain} of {Seconds(b.DrainSeconds)} of {context.Workload.Kind} '{context.Workload.Name}': the ALB ends deregistration and cuts requests still running; raise it to at least {Seconds(b.DrainSeconds)}.");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Net;
+using Handoff.AspNetCore.Shutdown;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Handoff.AspNetCore.Tests.Support;
+
+/// <summary>A real Kestrel app on 127.0.0.1, port 0, with the library, a fast and a slow endpoint.</summary>
+internal sealed class TestApp : IAsyncDisposable
+{
+    private TestApp(WebApplication app, Uri baseAddress)
+    {
+        App = app;
+        BaseAddress = baseAddress;
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<TestApp> StartAsync(
+        Action<HandoffOptions>? configure = null,
+        Action<IHealthChecksBuilder>? healthChecks = null,
+        HttpProtocols protocols = HttpProtocols.Http1,
+        IEnumerable<KeyValuePair<string, string?>>? configuration = null)
+    {
+        // An empty content root: the test output also holds the sample's appsettings.json (copied along with the
+        // sample, which the tests run as a child process), and its Handoff section must not leak in here.
+        var contentRoot = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "test-app-root")).FullName;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = contentRoot });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = protocols));
+        if (configuration is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+        }
+
+        builder.Services.AddHandoff(o =>
+        {
+            // Signals belong to the test runner, not to an app hosted inside it.
+            o.HandleSignals = false;
+            configure?.Invoke(o);
+        });
+        healthChecks?.Invoke(builder.Services.AddHealthChecks());
+
+        var app = builder.Build();
+        app.MapHandoffProbes();
+        app.MapHandoffPreStop();
+        app.MapGet("/", () => "ok");
+        app.MapGet("/slow", async (int ms, CancellationToken ct) =>
+        {
+            await Task.Delay(ms, ct);
+            return "slow ok";
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestApp(app, new Uri(address));
+    }
+
+    /// <summary>Starts the host's stop sequence (what SIGTERM leads to) without waiting for it.</summary>
+    public Task BeginStopAsync() => Task.Run(() => App.StopAsync());
+
+    public async ValueTask DisposeAsync()
+    {
+        // A test that left a long delay running does not make every later test wait for it.
+        App.Services.GetRequiredService<ShutdownCoordinator>().EndDelay();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await App.StopAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping was bounded; disposing below ends whatever is left.
+        }
+
+        await App.DisposeAsync();
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+
+namespace Handoff.Rollout.Tests.Live;
+
+/// <summary>'handoff verify' as a user runs it: the real CLI process, the stand-in kubectl, real HTTP on 127.0.0.1.</summary>
+public class VerifyCommandTests
+{
+    [Fact]
+    public async Task Verify_RbacMissing_ExitsTwoWithOneLineAndSendsNoRequest()
+    {
+        using var standIn = StandInKubectl.ForFixture("preflight-rbac-denied");
+        await using var server = new ScriptedBackends(status: 200);
+
+        var run = await RunAsync(["verify", "--url", server.Url.ToString(), "--deployment", "web", "-n", "shop", "--kubectl", standIn.ExecutablePath]);
+
+        run.ExitCode.ShouldBe(2);
+        run.Stderr.ShouldContain("handoff verify: Missing RBAC permissions in namespace 'shop' (context 'gke_shop_europe-west1_prod'): watch endpointslices.discovery.k8s.io");
+        run.Stderr.ShouldNotContain("   at ", Case.Sensitive, "no stack trace");
+        run.Stdout.ShouldBeEmpty();
+        server.Served.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Verify_BadOptions_ExitsTwoNamingEveryProblem()
+    {
+        var run = await RunAsync(["verify", "--url", "https://shop.example.com/", "--deployment", "web", "--trigger", "helm upgrade", "--watch-only", "--tail", "soon", "--kubectl", "/nonexistent/kubectl"]);
+
+        run.ExitCode.ShouldBe(2);
+        run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe([
+            "handoff verify: --url 'https://shop.example.com/' must be an absolute http:// URL.",
+            "handoff verify: --tail 'soon' is not a duration like '90s' or '10m'.",
+            "handoff verify: --trigger and --watch-only exclude each other.",
+            "handoff verify: kubectl '/nonexistent/kubectl' does not exist or is not executable; pass --kubectl with the path of a kubectl binary.",
+        ]);
+    }
+
+    [Theory]
+    [InlineData(200, 0, "PASSED: 0 of ")]
+    [InlineData(503, 1, "FAILED: ")]
+    public async Task Verify_RecordedRestartAgainstALocalServer_ExitCodeFollowsTheRequests(int status, int exitCode, string verdict)
+    {
+        using var standIn = StandInKubectl.ForFixture("sigterm-before-endpoint-removal");
+        await using var server = new ScriptedBackends(status);
+        var report = Directory.CreateTempSubdirectory("handoff-verify-report-").FullName;
+        try
+        {
+            var run = await RunAsync(["verify", "--url", server.Url.ToString(), "--deployment", "web", "--kubectl", standIn.ExecutablePath,
+                "--rps", "50", "--tail", "1s", "--timeout", "60s", "--report", report]);
+
+            run.ExitCode.ShouldBe(exitCode, run.Stderr);
+            run.Stdout.ShouldStartWith("handoff verify deployment/web");
+            run.Stdout.TrimEnd().Split('\n')[^1].ShouldStartWith(verdict);
+            server.Served.ShouldBeGreaterThan(100);
+            File.ReadAllText(Path.Combine(report, "report.json")).ShouldContain("web-6d4cf56db6-k8v2q");
+            File.ReadAllText(Path.Combine(report, "report.html")).ShouldContain("<html");
+            standIn.Calls().ShouldContain(c => c.Take(3).SequenceEqual(new[] { "rollout", "restart", "deployment/web" }));
+        }
+        finally
+        {
+            Directory.Delete(report, recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> arguments)
+    {
+        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        startInfo.ArgumentList.Add(CliDll);
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(startInfo)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+            return (process.ExitCode, await stdout, await stderr);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private static string CliDll
+    {
+        get
+        {
+            var output = new DirectoryInfo(AppContext.BaseDirectory);
+            var configuration = output.Parent!.Name;
+            for (var dir = output; dir is not null; dir = dir.Parent)
+            {
+                var dll = Path.Combine(dir.FullName, "src", "Handoff.Cli", "bin", configuration, "net10.0", "handoff.dll");
+                if (File.Exists(dll))
+                {
+                    return dll;
+                }
+            }
+
+            throw new FileNotFoundException("Build src/Handoff.Cli first (" + configuration + ").");
+        }
+    }
+}
