@@ -11,11 +11,22 @@ namespace Handoff.Analysis.Fixes;
 public sealed class FixContext
 {
     private readonly Dictionary<string, YamlEditor> _editors = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string File, ObjectRef Ref), TimeBudget> _budgets = [];
+    private readonly Dictionary<(string File, ObjectRef Ref), KubeObject> _objects = [];
 
     internal FixContext(AnalysisResult result, KubernetesVersion version)
     {
         Result = result;
         Version = version;
+        foreach (var budget in result.Budgets)
+        {
+            _budgets.TryAdd((budget.Workload.Object.File.DisplayName, budget.Workload.Object.Ref), budget);
+        }
+
+        foreach (var obj in result.Model.Objects)
+        {
+            _objects.TryAdd((obj.File.DisplayName, obj.Ref), obj);
+        }
     }
 
     /// <summary>The analysis the findings come from.</summary>
@@ -31,7 +42,14 @@ public sealed class FixContext
     public TimeBudget? BudgetOf(Finding finding)
     {
         ArgumentNullException.ThrowIfNull(finding);
-        return Result.Budgets.FirstOrDefault(b => b.Workload.Object.Ref == finding.Object && b.Workload.Object.File.DisplayName == finding.Location.File);
+        return _budgets.GetValueOrDefault((finding.Location.File, finding.Object));
+    }
+
+    /// <summary>The object a finding is about, or null.</summary>
+    public KubeObject? ObjectOf(Finding finding)
+    {
+        ArgumentNullException.ThrowIfNull(finding);
+        return _objects.GetValueOrDefault((finding.Location.File, finding.Object));
     }
 
     /// <summary>The container a finding names, in the workload's pod template.</summary>

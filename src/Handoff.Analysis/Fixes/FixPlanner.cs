@@ -43,9 +43,14 @@ public sealed record FixResult(
     public IReadOnlyList<InputError> Errors => Before.Errors;
 
     /// <summary>Applied fixes whose finding is still reported after fixing; empty unless a fixer is wrong.</summary>
-    public IReadOnlyList<Fix> Unresolved => Applied
-        .Where(f => After.Findings.Any(a => a.RuleId == f.RuleId && a.Object == f.Object && a.Location.File == f.File))
-        .ToList();
+    public IReadOnlyList<Fix> Unresolved
+    {
+        get
+        {
+            var remaining = After.Findings.Select(a => (a.RuleId, a.Object, a.Location.File)).ToHashSet();
+            return Applied.Where(f => remaining.Contains((f.RuleId, f.Object, f.File))).ToList();
+        }
+    }
 }
 
 /// <summary>Maps findings to fixes and applies them until nothing more can be fixed.</summary>
@@ -106,7 +111,7 @@ public static class FixPlanner
                     continue;
                 }
 
-                var path = PathOf(result, finding);
+                var path = context.ObjectOf(finding)?.File.Path ?? finding.Location.File;
                 var kept = accepted.TryGetValue(path, out var list) ? list : accepted[path] = [];
                 var fresh = fix.Edits.Where(e => !kept.Contains(e)).ToList();
                 if (fresh.Exists(e => kept.Exists(k => k.Overlaps(e))))
@@ -154,7 +159,4 @@ public static class FixPlanner
             }
         }
     }
-
-    private static string PathOf(AnalysisResult result, Finding finding) =>
-        result.Model.Objects.First(o => o.Ref == finding.Object && o.File.DisplayName == finding.Location.File).File.Path;
 }

@@ -133,51 +133,163 @@ public static class UnifiedDiff
         ? start.ToString(CultureInfo.InvariantCulture)
         : string.Create(CultureInfo.InvariantCulture, $"{start},{count}");
 
-    /// <summary>The shortest edit script: each entry is an operation with the index it reads in a (Equal, Delete) and b (Equal, Insert).</summary>
+    /// <summary>Most edit steps Myers' search takes on one stretch (its memory grows with their square) before it falls back to replacing the stretch whole.</summary>
+    private const int MaxEditSteps = 4096;
+
+    /// <summary>
+    /// An edit script: each entry is an operation with the index it reads in a (Equal, Delete) and b (Equal, Insert).
+    /// Up to <see cref="MaxEditSteps"/> lines it is the shortest script. In larger texts, lines that occur once in each
+    /// text anchor the script first (as in patience diff), so the shortest-script search only runs on the stretches
+    /// between anchors: fixing 2,000 Deployments makes thousands of small hunks, which one
+    /// Myers search over the whole file would hold in memory as D x (N + M) frontier cells.
+    /// </summary>
     private static List<(Op Op, int A, int B)> Diff(IReadOnlyList<string> a, IReadOnlyList<string> b)
     {
-        // Common prefix and suffix cost nothing; Myers runs on the middle only.
+        var script = new List<(Op, int, int)>(a.Count + b.Count);
+        DiffRange(a, b, 0, a.Count, 0, b.Count, script, depth: 0);
+        return script;
+    }
+
+    private static void DiffRange(IReadOnlyList<string> a, IReadOnlyList<string> b, int aStart, int aEnd, int bStart, int bEnd, List<(Op, int, int)> script, int depth)
+    {
+        // Common prefix and suffix cost nothing.
         var prefix = 0;
-        while (prefix < a.Count && prefix < b.Count && string.Equals(a[prefix], b[prefix], StringComparison.Ordinal))
+        while (aStart + prefix < aEnd && bStart + prefix < bEnd && string.Equals(a[aStart + prefix], b[bStart + prefix], StringComparison.Ordinal))
         {
+            script.Add((Op.Equal, aStart + prefix, bStart + prefix));
             prefix++;
         }
 
+        aStart += prefix;
+        bStart += prefix;
         var suffix = 0;
-        while (suffix < a.Count - prefix && suffix < b.Count - prefix
-            && string.Equals(a[a.Count - 1 - suffix], b[b.Count - 1 - suffix], StringComparison.Ordinal))
+        while (aEnd - suffix > aStart && bEnd - suffix > bStart && string.Equals(a[aEnd - 1 - suffix], b[bEnd - 1 - suffix], StringComparison.Ordinal))
         {
             suffix++;
         }
 
-        var script = new List<(Op, int, int)>(a.Count + b.Count);
-        for (var k = 0; k < prefix; k++)
+        var middleAEnd = aEnd - suffix;
+        var middleBEnd = bEnd - suffix;
+        if (aStart == middleAEnd || bStart == middleBEnd)
         {
-            script.Add((Op.Equal, k, k));
+            for (var i = aStart; i < middleAEnd; i++)
+            {
+                script.Add((Op.Delete, i, bStart));
+            }
+
+            for (var j = bStart; j < middleBEnd; j++)
+            {
+                script.Add((Op.Insert, middleAEnd, j));
+            }
+        }
+        else
+        {
+            // Small stretches get the exact shortest script (as 'diff' does); large ones are first cut at unique lines.
+            var small = (middleAEnd - aStart) + (middleBEnd - bStart) <= MaxEditSteps;
+            var anchors = !small && depth < 8 ? UniqueAnchors(a, b, aStart, middleAEnd, bStart, middleBEnd) : [];
+            if (anchors.Count == 0)
+            {
+                script.AddRange(Myers(a, b, aStart, middleAEnd, bStart, middleBEnd));
+            }
+            else
+            {
+                int ai = aStart, bi = bStart;
+                foreach (var (anchorA, anchorB) in anchors)
+                {
+                    DiffRange(a, b, ai, anchorA, bi, anchorB, script, depth + 1);
+                    script.Add((Op.Equal, anchorA, anchorB));
+                    ai = anchorA + 1;
+                    bi = anchorB + 1;
+                }
+
+                DiffRange(a, b, ai, middleAEnd, bi, middleBEnd, script, depth + 1);
+            }
         }
 
-        var middle = Myers(a, b, prefix, a.Count - suffix, prefix, b.Count - suffix);
-        script.AddRange(middle);
         for (var k = suffix; k > 0; k--)
         {
-            script.Add((Op.Equal, a.Count - k, b.Count - k));
+            script.Add((Op.Equal, aEnd - k, bEnd - k));
         }
-
-        return script;
     }
 
+    /// <summary>Pairs of lines that occur exactly once in each range, longest run in the same order (patience sorting).</summary>
+    private static List<(int A, int B)> UniqueAnchors(IReadOnlyList<string> a, IReadOnlyList<string> b, int aStart, int aEnd, int bStart, int bEnd)
+    {
+        var counts = new Dictionary<string, (int InA, int InB, int AtA, int AtB)>(StringComparer.Ordinal);
+        for (var i = aStart; i < aEnd; i++)
+        {
+            var c = counts.GetValueOrDefault(a[i]);
+            counts[a[i]] = (c.InA + 1, c.InB, i, c.AtB);
+        }
+
+        for (var j = bStart; j < bEnd; j++)
+        {
+            var c = counts.GetValueOrDefault(b[j]);
+            counts[b[j]] = (c.InA, c.InB + 1, c.AtA, j);
+        }
+
+        var pairs = counts.Values.Where(c => c.InA == 1 && c.InB == 1).Select(c => (c.AtA, c.AtB)).OrderBy(p => p.AtA).ToList();
+        if (pairs.Count == 0)
+        {
+            return [];
+        }
+
+        // Longest increasing subsequence of the b positions, in a order.
+        var tails = new List<int>();
+        var previous = new int[pairs.Count];
+        for (var k = 0; k < pairs.Count; k++)
+        {
+            int lo = 0, hi = tails.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) / 2;
+                if (pairs[tails[mid]].AtB < pairs[k].AtB)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            previous[k] = lo > 0 ? tails[lo - 1] : -1;
+            if (lo == tails.Count)
+            {
+                tails.Add(k);
+            }
+            else
+            {
+                tails[lo] = k;
+            }
+        }
+
+        var result = new List<(int, int)>(tails.Count);
+        for (var k = tails[^1]; k >= 0; k = previous[k])
+        {
+            result.Add(pairs[k]);
+        }
+
+        result.Reverse();
+        return result;
+    }
+
+    /// <summary>Myers' shortest edit script for a[aStart..aEnd) against b[bStart..bEnd), keeping only the live part of each frontier.</summary>
     private static List<(Op, int, int)> Myers(IReadOnlyList<string> a, IReadOnlyList<string> b, int aStart, int aEnd, int bStart, int bEnd)
     {
         var n = aEnd - aStart;
         var m = bEnd - bStart;
-        var max = n + m;
+        var max = Math.Min(n + m, MaxEditSteps);
         var offset = max + 1;
         var v = new int[(2 * max) + 3];
         var trace = new List<int[]>();
         var found = false;
         for (var d = 0; d <= max && !found; d++)
         {
-            trace.Add((int[])v.Clone());
+            // Frontier d - 1 is all the walk back needs: diagonals -(d-1)..(d-1), stored from index 0.
+            var snapshot = new int[(2 * d) + 1];
+            Array.Copy(v, offset - d, snapshot, 0, snapshot.Length);
+            trace.Add(snapshot);
             for (var k = -d; k <= d; k += 2)
             {
                 var x = k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
@@ -197,24 +309,32 @@ public static class UnifiedDiff
             }
         }
 
-        // Walk back from (n, m) through the saved frontiers.
         var result = new List<(Op, int, int)>();
+        if (!found)
+        {
+            // Too far apart to search cheaply: replacing the stretch whole is still a correct diff.
+            for (var i = 0; i < n; i++)
+            {
+                result.Add((Op.Delete, aStart + i, bStart));
+            }
+
+            for (var j = 0; j < m; j++)
+            {
+                result.Add((Op.Insert, aEnd, bStart + j));
+            }
+
+            return result;
+        }
+
+        // Walk back from (n, m): trace[d] holds the frontier before step d, i.e. frontier d - 1 at diagonals -d..d.
         int cx = n, cy = m;
         for (var d = trace.Count - 1; d >= 0; d--)
         {
             var frontier = trace[d];
+            int At(int diagonal) => frontier[diagonal + d];
             var k = cx - cy;
-            int prevK;
-            if (d == 0)
-            {
-                prevK = 0;
-            }
-            else
-            {
-                prevK = k == -d || (k != d && frontier[offset + k - 1] < frontier[offset + k + 1]) ? k + 1 : k - 1;
-            }
-
-            var prevX = d == 0 ? 0 : frontier[offset + prevK];
+            var prevK = d == 0 ? 0 : k == -d || (k != d && At(k - 1) < At(k + 1)) ? k + 1 : k - 1;
+            var prevX = d == 0 ? 0 : At(prevK);
             var prevY = prevX - prevK;
             while (cx > prevX && cy > prevY)
             {

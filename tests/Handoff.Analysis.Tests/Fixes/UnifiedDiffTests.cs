@@ -74,6 +74,39 @@ public sealed class UnifiedDiffTests : IDisposable
         File.ReadAllText(Path.Combine(_dir, "deploy.yaml")).ShouldBe(result.Files[0].Text);
     }
 
+    [Fact]
+    public void Create_LargeFileWithThousandsOfEdits_StaysSmallAndAppliesWithGitApply()
+    {
+        // 2,000 blocks of 10 lines, a line inserted in every other block: one whole-file Myers search would hold
+        // gigabytes of frontiers; the anchored diff must stay a valid patch.
+        var before = new System.Text.StringBuilder();
+        var after = new System.Text.StringBuilder();
+        for (var i = 0; i < 2000; i++)
+        {
+            for (var j = 0; j < 10; j++)
+            {
+                var line = j == 0 ? $"name: app{i}\n" : $"  key{j}: value\n";
+                before.Append(line);
+                after.Append(line);
+                if (j == 5 && i % 2 == 0)
+                {
+                    after.Append("  added: true\n");
+                }
+            }
+        }
+
+        var diff = UnifiedDiff.Create(before.ToString(), after.ToString(), "a/big.yaml", "b/big.yaml");
+        Run("git", _dir, "init", "-q").Code.ShouldBe(0);
+        File.WriteAllText(Path.Combine(_dir, "big.yaml"), before.ToString());
+        File.WriteAllText(Path.Combine(_dir, "big.patch"), diff);
+
+        diff.Split('\n').Count(l => l.StartsWith('+') && !l.StartsWith("+++", StringComparison.Ordinal)).ShouldBe(1000);
+        diff.Split('\n').Count(l => l.StartsWith('-') && !l.StartsWith("---", StringComparison.Ordinal)).ShouldBe(0);
+        var apply = Run("git", _dir, "apply", "big.patch");
+        apply.Code.ShouldBe(0, apply.Output);
+        File.ReadAllText(Path.Combine(_dir, "big.yaml")).ShouldBe(after.ToString());
+    }
+
     private static List<string> Hunks(string body) => body.Split('\n').Where(l => l.StartsWith("@@", StringComparison.Ordinal)).ToList();
 
     private static (int Removed, int Added) Changes(string body)
