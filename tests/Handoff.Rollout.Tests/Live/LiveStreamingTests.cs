@@ -1,6 +1,7 @@
 using Handoff.Rollout.Attribution;
 using Handoff.Rollout.Live;
 using Handoff.Rollout.Reports;
+using Handoff.Rollout.Tests.Lab;
 using Handoff.Rollout.Timeline;
 
 namespace Handoff.Rollout.Tests.Live;
@@ -11,6 +12,8 @@ namespace Handoff.Rollout.Tests.Live;
 /// stand-in kubectl streams them to verify (watch-only), and a real HTTP server fails the requests routed to the
 /// pod that got SIGTERM while its endpoint is still in place.
 /// </summary>
+// Timing-sensitive: runs one at a time with the lab tests, not alongside them on a 2-core machine.
+[Collection(LabSmokeCollection.Name)]
 public sealed class LiveStreamingTests : IDisposable
 {
     private readonly string _scenario = Directory.CreateTempSubdirectory("handoff-live-").FullName;

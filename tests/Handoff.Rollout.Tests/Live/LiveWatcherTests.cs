@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using Handoff.Rollout.Live;
+using Handoff.Rollout.Tests.Lab;
 using Handoff.Rollout.Timeline;
 
 namespace Handoff.Rollout.Tests.Live;
 
 /// <summary>Watches and rollout driving against the stand-in kubectl replaying recorded streams in real time.</summary>
+// Timing-sensitive: runs one at a time with the lab tests, not alongside them on a 2-core machine.
+[Collection(LabSmokeCollection.Name)]
 public class LiveWatcherTests
 {
     private const string Context = "gke_shop_europe-west1_prod";

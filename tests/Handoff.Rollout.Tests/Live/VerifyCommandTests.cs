@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using Handoff.Rollout.Tests.Lab;
 
 namespace Handoff.Rollout.Tests.Live;
 
 /// <summary>'handoff verify' as a user runs it: the real CLI process, the stand-in kubectl, real HTTP on 127.0.0.1.</summary>
+// Timing-sensitive: runs one at a time with the lab tests, not alongside them on a 2-core machine.
+[Collection(LabSmokeCollection.Name)]
 public class VerifyCommandTests
 {
     [Fact]
