@@ -14,6 +14,12 @@ public enum FailureCause
     /// <summary>The load balancer had no endpoint to send the request to.</summary>
     NoReadyEndpoints,
 
+    /// <summary>The pod's preStop hook failed (FailedPreStopHook), so SIGTERM came at once while it was still an endpoint (live clusters).</summary>
+    PreStopHookFailed,
+
+    /// <summary>A new pod got traffic before it could serve: it became an endpoint (was marked ready) too early (live clusters).</summary>
+    ServedBeforeReady,
+
     /// <summary>Anything the timeline does not explain (the explanation says what is known).</summary>
     Other,
 }
@@ -46,6 +52,8 @@ public sealed record AttributionResult(IReadOnlyList<AttributedFailure> Failures
         FailureCause.SigTermBeforeEndpointRemoval => "SIGTERM before endpoint removal",
         FailureCause.KilledAtGrace => "killed at the grace period",
         FailureCause.NoReadyEndpoints => "no ready endpoints",
+        FailureCause.PreStopHookFailed => "FailedPreStopHook (SIGTERM at once)",
+        FailureCause.ServedBeforeReady => "new pod served before it was ready",
         _ => "other",
     };
 }

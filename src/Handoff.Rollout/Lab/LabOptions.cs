@@ -1,4 +1,5 @@
 using Handoff.Rollout.Load;
+using Handoff.Rollout.Timeline;
 
 namespace Handoff.Rollout.Lab;
 
@@ -61,6 +62,12 @@ public sealed record LabOptions
 
     /// <summary>Where process logs and HAProxy's configuration are kept after the run (null: deleted).</summary>
     public string? KeepFilesIn { get; init; }
+
+    /// <summary>Called with each timeline event as it is recorded (for example to write Kubernetes watch events for 'verify').</summary>
+    public Action<TimelineEvent>? OnTimelineEvent { get; init; }
+
+    /// <summary>Called once the load balancer listens, with the URL the lab's load goes to.</summary>
+    public Action<Uri>? OnLoadBalancerStarted { get; init; }
 
     /// <summary>Load before the rollout starts: a fifth of the duration, at most 2 seconds.</summary>
     public TimeSpan WarmUp => Duration / 5 < TimeSpan.FromSeconds(2) ? Duration / 5 : TimeSpan.FromSeconds(2);

@@ -106,7 +106,7 @@ public sealed class LabRunner
             _progress = progress;
             _time = time;
             _clock = new RunClock(time);
-            _timeline = new TimelineRecorder(_clock);
+            _timeline = new TimelineRecorder(_clock, options.OnTimelineEvent);
             Seed = options.Seed ?? Random.Shared.Next();
             _random = new Random(Seed);
             _probeClient = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero, AllowAutoRedirect = false })
@@ -128,6 +128,7 @@ public sealed class LabRunner
             _haProxy = await HaProxyLoadBalancer.StartAsync(_options.HaProxy, _workDirectory, cancellationToken);
             _pids.Add(_haProxy.Pid);
             _ports.Add(_haProxy.Port);
+            _options.OnLoadBalancerStarted?.Invoke(new Uri($"http://127.0.0.1:{_haProxy.Port.ToString(CultureInfo.InvariantCulture)}{_options.Path}"));
             var version = (await _haProxy.CommandAsync("show info", cancellationToken))
                 .Split('\n').FirstOrDefault(l => l.StartsWith("Version:", StringComparison.Ordinal))?.Trim() ?? "Version: unknown";
 

@@ -94,7 +94,7 @@ public static class LiveAttribution
         {
             return failure with
             {
-                Cause = FailureCause.SigTermBeforeEndpointRemoval,
+                Cause = FailureCause.PreStopHookFailed,
                 Pod = hooked.Name,
                 Explanation = string.Create(CultureInfo.InvariantCulture,
                     $"{PreStopHookFailed}: the preStop hook of '{hooked.Name}' failed at {failedAt.TotalSeconds:0.000} s, so SIGTERM came at once while it was still an endpoint. {failure.Explanation}"),
@@ -144,6 +144,7 @@ public static class LiveAttribution
             var ready = fresh.ReadyAt is { } r ? string.Create(CultureInfo.InvariantCulture, $"{r.TotalSeconds:0.000} s") : "never";
             return failure with
             {
+                Cause = FailureCause.ServedBeforeReady,
                 Pod = fresh.Name,
                 Explanation = string.Create(CultureInfo.InvariantCulture,
                     $"{ServedBeforeReady}: '{fresh.Name}' became an endpoint at {fresh.AddedAt!.Value.TotalSeconds:0.000} s (Ready {ready}) and had served nothing yet. {failure.Explanation}"),

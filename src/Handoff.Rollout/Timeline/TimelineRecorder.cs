@@ -5,12 +5,14 @@ public sealed class TimelineRecorder : ITimelineSource
 {
     private readonly Lock _gate = new();
     private readonly List<TimelineEvent> _events = [];
+    private readonly Action<TimelineEvent>? _observer;
 
-    /// <summary>Creates a recorder on <paramref name="clock"/>.</summary>
-    public TimelineRecorder(RunClock clock)
+    /// <summary>Creates a recorder on <paramref name="clock"/>; <paramref name="observer"/> sees each event as it is recorded.</summary>
+    public TimelineRecorder(RunClock clock, Action<TimelineEvent>? observer = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         Clock = clock;
+        _observer = observer;
     }
 
     /// <summary>The clock that stamps events.</summary>
@@ -24,6 +26,8 @@ public sealed class TimelineRecorder : ITimelineSource
         {
             _events.Add(e);
         }
+
+        _observer?.Invoke(e);
         return e;
     }
 

@@ -15,7 +15,7 @@ public class LiveAttributionTests
 
         var (cause, pod, explanation, notes) = Refine("prestop-failed-killed-at-grace", failure);
 
-        cause.ShouldBe(FailureCause.SigTermBeforeEndpointRemoval);
+        cause.ShouldBe(FailureCause.PreStopHookFailed);
         pod.ShouldBe("api-5b6f9d8c7f-9wz4c");
         explanation.ShouldStartWith("FailedPreStopHook: the preStop hook of 'api-5b6f9d8c7f-9wz4c' failed at 12.550 s");
         notes.ShouldHaveSingleItem().ShouldStartWith("FailedPreStopHook: 1 failed request(s) followed a FailedPreStopHook on 'api-5b6f9d8c7f-9wz4c'");
@@ -52,7 +52,7 @@ public class LiveAttributionTests
 
         var (cause, pod, explanation, notes) = Refine("clean-rollout", failure, firstOk);
 
-        cause.ShouldBe(FailureCause.Other);
+        cause.ShouldBe(FailureCause.ServedBeforeReady);
         pod.ShouldBe("web-7f9b8c7d44-2xq9d");
         explanation.ShouldStartWith("new pod served before it was ready: 'web-7f9b8c7d44-2xq9d' became an endpoint at 12.600 s (Ready 12.500 s)");
         notes.ShouldHaveSingleItem().ShouldContain("it was marked ready before it could serve");
