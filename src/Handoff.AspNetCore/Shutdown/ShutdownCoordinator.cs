@@ -153,12 +153,15 @@ internal sealed class ShutdownCoordinator : IDisposable
             Log.DrainDeadlineReached(_logger, _options.DrainTimeoutSeconds, running);
         }
 
-        var aborted = _tracker.AbortAll();
-        Interlocked.Add(ref _aborted, aborted);
-        if (aborted > 0)
+        // Count before aborting: the abort lets the host finish stopping at once, and a count recorded after it
+        // could come too late for anyone reading the metrics when the host has stopped.
+        Interlocked.Add(ref _aborted, running);
+        if (running > 0)
         {
-            _metrics.Aborted(aborted);
+            _metrics.Aborted(running);
         }
+
+        _tracker.AbortAll();
     }
 
     private async Task RunDelayAsync(long started)
