@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Handoff.Cli.Rendering;
 using System.Globalization;
 using Handoff.Rollout.Lab;
 using Handoff.Rollout.Reports;
@@ -97,11 +98,7 @@ internal static class LabCommand
             var rendered = LabReport.Build(result);
             if (reportDir is not null)
             {
-                Directory.CreateDirectory(reportDir);
-                await File.WriteAllTextAsync(Path.Combine(reportDir, "report.html"), HtmlReport.Render(rendered), CancellationToken.None);
-                await File.WriteAllTextAsync(Path.Combine(reportDir, "report.json"), JsonReport.Render(rendered), CancellationToken.None);
-                await File.WriteAllTextAsync(Path.Combine(reportDir, "report.txt"), TextReport.Render(rendered), CancellationToken.None);
-                await Console.Error.WriteLineAsync($"handoff: report written to {Path.GetFullPath(reportDir)}/report.html");
+                await ReportFiles.WriteAsync(rendered, reportDir);
             }
 
             var output = string.Equals(r.GetValue(format), "json", StringComparison.Ordinal) ? JsonReport.Render(rendered) : TextReport.Render(rendered);

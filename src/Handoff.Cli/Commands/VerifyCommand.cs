@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Handoff.Cli.Rendering;
 using System.Globalization;
 using Handoff.Rollout.Lab;
 using Handoff.Rollout.Live;
@@ -128,11 +129,7 @@ internal static class VerifyCommand
             var rendered = LiveReport.Build(result);
             if (r.GetValue(report) is { } reportDir)
             {
-                Directory.CreateDirectory(reportDir);
-                await File.WriteAllTextAsync(Path.Combine(reportDir, "report.html"), HtmlReport.Render(rendered), CancellationToken.None);
-                await File.WriteAllTextAsync(Path.Combine(reportDir, "report.json"), JsonReport.Render(rendered), CancellationToken.None);
-                await File.WriteAllTextAsync(Path.Combine(reportDir, "report.txt"), TextReport.Render(rendered), CancellationToken.None);
-                await Console.Error.WriteLineAsync($"handoff: report written to {Path.GetFullPath(reportDir)}/report.html");
+                await ReportFiles.WriteAsync(rendered, reportDir);
             }
 
             await Console.Out.WriteAsync(string.Equals(r.GetValue(format), "json", StringComparison.Ordinal)
