@@ -44,9 +44,14 @@ public static class Analyzer
         ArgumentNullException.ThrowIfNull(manifests);
         options ??= new AnalysisOptions();
         var model = ClusterModel.Build(manifests);
-        var profile = Profiles.Choose(options.Profile, model)
-            ?? throw new ArgumentException($"Unknown profile '{options.Profile}'. Known: {string.Join(", ", Profiles.All.Select(p => p.Id))}.", nameof(options));
+        if (options.Profile is not null && Profiles.Find(options.Profile) is null)
+        {
+            throw new ArgumentException($"Unknown profile '{options.Profile}'. Known: {string.Join(", ", Profiles.All.Select(p => p.Id))}.", nameof(options));
+        }
+
+        // Inference runs once per workload; the run-level profile is derived from those choices.
         var budgets = model.Workloads.Select(w => TimeBudget.Compute(w, model, Profiles.Choose(options.Profile, w, model)!)).ToList();
+        var profile = options.Profile is not null ? Profiles.Choose(options.Profile, model)! : Profiles.Summarize(budgets.Select(b => b.Profile));
         var context = new RuleContext(model, profile, options.Version, budgets);
 
         var ignored = new HashSet<string>(options.Ignore, StringComparer.OrdinalIgnoreCase);

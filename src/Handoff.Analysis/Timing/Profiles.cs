@@ -92,7 +92,14 @@ public static class Profiles
             return Find(requested) is { } chosen ? new ProfileChoice(chosen, "chosen with --profile") : null;
         }
 
-        var choices = model.Workloads.Select(w => Choose(null, w, model)!).DistinctBy(c => c.Profile.Id, StringComparer.Ordinal).ToList();
+        return Summarize(model.Workloads.Select(w => Choose(null, w, model)!));
+    }
+
+    /// <summary>The run-level profile of choices already made per workload (no inference is repeated).</summary>
+    public static ProfileChoice Summarize(IEnumerable<ProfileChoice> perWorkload)
+    {
+        ArgumentNullException.ThrowIfNull(perWorkload);
+        var choices = perWorkload.DistinctBy(c => c.Profile.Id, StringComparer.Ordinal).ToList();
         return choices.Count switch
         {
             0 => new ProfileChoice(Default, DefaultReason),
