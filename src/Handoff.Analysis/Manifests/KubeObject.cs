@@ -24,6 +24,10 @@ public sealed record SourceLocation(string File, int Line, int Column, string? O
 /// <summary>One Kubernetes object of the input, with its document and source.</summary>
 public sealed class KubeObject
 {
+    // Read on first use: most objects of a large input are never asked for their labels or annotations.
+    private IReadOnlyDictionary<string, string>? _labels;
+    private IReadOnlyDictionary<string, string>? _annotations;
+
     internal KubeObject(SourceFile file, YamlDocument document, YMap node, string apiVersion, string kind,
         string name, string? @namespace, YMap? metadata)
     {
@@ -35,8 +39,6 @@ public sealed class KubeObject
         Name = name;
         ExplicitNamespace = @namespace;
         Metadata = metadata;
-        Labels = ReadStringMap(metadata?["labels"] as YMap);
-        Annotations = ReadStringMap(metadata?["annotations"] as YMap);
     }
 
     /// <summary>The file the object came from.</summary>
@@ -70,10 +72,10 @@ public sealed class KubeObject
     public YMap? Metadata { get; }
 
     /// <summary>metadata.labels.</summary>
-    public IReadOnlyDictionary<string, string> Labels { get; }
+    public IReadOnlyDictionary<string, string> Labels => _labels ??= ReadStringMap(Metadata?["labels"] as YMap);
 
     /// <summary>metadata.annotations.</summary>
-    public IReadOnlyDictionary<string, string> Annotations { get; }
+    public IReadOnlyDictionary<string, string> Annotations => _annotations ??= ReadStringMap(Metadata?["annotations"] as YMap);
 
     /// <summary>Kind, namespace and name.</summary>
     public ObjectRef Ref => new(Kind, Namespace, Name);

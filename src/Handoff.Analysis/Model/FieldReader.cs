@@ -5,6 +5,17 @@ using Handoff.Analysis.Yaml;
 
 namespace Handoff.Analysis.Model;
 
+/// <summary>
+/// Where a field is, for error messages: a prefix and a key joined only when an error is reported, so reading the
+/// thousands of fields that are fine builds no strings.
+/// </summary>
+internal readonly record struct FieldPath(string Prefix, string? Key = null)
+{
+    public static implicit operator FieldPath(string path) => new(path);
+
+    public override string ToString() => Key is null ? Prefix : $"{Prefix}.{Key}";
+}
+
 /// <summary>Reads typed fields of one object, turning every type mismatch into an <see cref="InputError"/> on that object.</summary>
 internal sealed class FieldReader(KubeObject obj, List<InputError> errors)
 {
@@ -12,11 +23,11 @@ internal sealed class FieldReader(KubeObject obj, List<InputError> errors)
 
     public bool HasErrors { get; private set; }
 
-    public YMap? Map(YMap? parent, string key, string path) => Get<YMap>(parent, key, path, "a mapping");
+    public YMap? Map(YMap? parent, string key, FieldPath path) => Get<YMap>(parent, key, path, "a mapping");
 
-    public YSeq? Seq(YMap? parent, string key, string path) => Get<YSeq>(parent, key, path, "a list");
+    public YSeq? Seq(YMap? parent, string key, FieldPath path) => Get<YSeq>(parent, key, path, "a list");
 
-    public string? String(YMap? parent, string key, string path)
+    public string? String(YMap? parent, string key, FieldPath path)
     {
         var node = Value(parent, key);
         if (node is null)
@@ -33,7 +44,7 @@ internal sealed class FieldReader(KubeObject obj, List<InputError> errors)
         return null;
     }
 
-    public int? Int(YMap? parent, string key, string path)
+    public int? Int(YMap? parent, string key, FieldPath path)
     {
         var node = Value(parent, key);
         if (node is null)
@@ -50,7 +61,7 @@ internal sealed class FieldReader(KubeObject obj, List<InputError> errors)
         return null;
     }
 
-    public bool? Bool(YMap? parent, string key, string path)
+    public bool? Bool(YMap? parent, string key, FieldPath path)
     {
         var node = Value(parent, key);
         if (node is null)
@@ -67,7 +78,7 @@ internal sealed class FieldReader(KubeObject obj, List<InputError> errors)
         return null;
     }
 
-    public IntOrString? IntOrString(YMap? parent, string key, string path)
+    public IntOrString? IntOrString(YMap? parent, string key, FieldPath path)
     {
         var node = Value(parent, key);
         if (node is null)
@@ -92,7 +103,7 @@ internal sealed class FieldReader(KubeObject obj, List<InputError> errors)
         return null;
     }
 
-    public IReadOnlyList<string>? StringList(YMap? parent, string key, string path)
+    public IReadOnlyList<string>? StringList(YMap? parent, string key, FieldPath path)
     {
         var seq = Seq(parent, key, path);
         if (seq is null)
@@ -116,7 +127,7 @@ internal sealed class FieldReader(KubeObject obj, List<InputError> errors)
         return result;
     }
 
-    public IReadOnlyDictionary<string, string> StringMap(YMap? parent, string key, string path)
+    public IReadOnlyDictionary<string, string> StringMap(YMap? parent, string key, FieldPath path)
     {
         var map = Map(parent, key, path);
         if (map is null)
@@ -142,7 +153,7 @@ internal sealed class FieldReader(KubeObject obj, List<InputError> errors)
         errors.Add(new InputError(Object.File.DisplayName, at.Line, at.Column, $"{Object.Ref}: {message}."));
     }
 
-    private T? Get<T>(YMap? parent, string key, string path, string expected)
+    private T? Get<T>(YMap? parent, string key, FieldPath path, string expected)
         where T : YNode
     {
         var node = Value(parent, key);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Handoff.Analysis.Input;
 using Handoff.Analysis.Manifests;
 using Handoff.Analysis.Yaml;
@@ -88,7 +89,7 @@ internal static class ModelBuilder
             foreach (var service in servicesByNs[ns])
             {
                 if (service.Object.Namespace == ns && service.HasSelector && service.Ports.Count > 0
-                    && new LabelSelector(service.Selector, []).Matches(labels))
+                    && LabelSelector.MatchesAll(service.Selector, labels))
                 {
                     workload.ServicesList.Add(service);
                 }
@@ -171,7 +172,7 @@ internal static class ModelBuilder
         var prefix = obj.Kind == "Pod" ? "spec" : "spec.template.spec";
         var containers = ReadContainers(r, podSpec, "containers", prefix);
         var initContainers = ReadContainers(r, podSpec, "initContainers", prefix);
-        var grace = r.Int(podSpec, "terminationGracePeriodSeconds", $"{prefix}.terminationGracePeriodSeconds");
+        var grace = r.Int(podSpec, "terminationGracePeriodSeconds", new FieldPath(prefix, "terminationGracePeriodSeconds"));
         var pod = new PodTemplate(containers, initContainers, grace, podLabels, podAnnotations, template, templateMetadata, podSpec);
 
         int? replicas = obj.Kind is "Pod" or "DaemonSet" ? null : r.Int(spec, "replicas", "spec.replicas");
@@ -204,7 +205,7 @@ internal static class ModelBuilder
     private static List<Container> ReadContainers(FieldReader r, YMap podSpec, string key, string prefix)
     {
         var result = new List<Container>();
-        var seq = r.Seq(podSpec, key, $"{prefix}.{key}");
+        var seq = r.Seq(podSpec, key, new FieldPath(prefix, key));
         if (seq is null)
         {
             return result;
@@ -212,31 +213,32 @@ internal static class ModelBuilder
 
         for (var i = 0; i < seq.Items.Count; i++)
         {
-            var path = $"{prefix}.{key}[{i}]";
+            var path = string.Create(CultureInfo.InvariantCulture, $"{prefix}.{key}[{i}]");
             if (seq.Items[i] is not YMap c)
             {
                 r.Fail(seq.Items[i], $"'{path}' must be a mapping");
                 continue;
             }
 
-            var name = r.String(c, "name", $"{path}.name") ?? $"#{i}";
+            var name = r.String(c, "name", new FieldPath(path, "name")) ?? $"#{i}";
             var ports = new List<ContainerPort>();
-            var portSeq = r.Seq(c, "ports", $"{path}.ports");
+            var portSeq = r.Seq(c, "ports", new FieldPath(path, "ports"));
             if (portSeq is not null)
             {
                 for (var p = 0; p < portSeq.Items.Count; p++)
                 {
-                    if (portSeq.Items[p] is YMap pm && r.Int(pm, "containerPort", $"{path}.ports[{p}].containerPort") is { } number)
+                    var portPath = string.Create(CultureInfo.InvariantCulture, $"{path}.ports[{p}]");
+                    if (portSeq.Items[p] is YMap pm && r.Int(pm, "containerPort", new FieldPath(portPath, "containerPort")) is { } number)
                     {
-                        ports.Add(new ContainerPort(r.String(pm, "name", $"{path}.ports[{p}].name"), number, r.String(pm, "protocol", $"{path}.ports[{p}].protocol") ?? "TCP"));
+                        ports.Add(new ContainerPort(r.String(pm, "name", new FieldPath(portPath, "name")), number, r.String(pm, "protocol", new FieldPath(portPath, "protocol")) ?? "TCP"));
                     }
                 }
             }
 
-            var lifecycle = r.Map(c, "lifecycle", $"{path}.lifecycle");
-            var preStopNode = r.Map(lifecycle, "preStop", $"{path}.lifecycle.preStop");
+            var lifecycle = r.Map(c, "lifecycle", new FieldPath(path, "lifecycle"));
+            var preStopNode = r.Map(lifecycle, "preStop", new FieldPath(path, "lifecycle.preStop"));
             var env = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (r.Seq(c, "env", $"{path}.env") is { } envSeq)
+            if (r.Seq(c, "env", new FieldPath(path, "env")) is { } envSeq)
             {
                 foreach (var item in envSeq.Items.OfType<YMap>())
                 {
@@ -249,16 +251,16 @@ internal static class ModelBuilder
 
             result.Add(new Container(
                 name,
-                r.String(c, "image", $"{path}.image"),
-                r.StringList(c, "command", $"{path}.command"),
-                r.StringList(c, "args", $"{path}.args"),
+                r.String(c, "image", new FieldPath(path, "image")),
+                r.StringList(c, "command", new FieldPath(path, "command")),
+                r.StringList(c, "args", new FieldPath(path, "args")),
                 ports,
-                preStopNode is null ? null : ReadHandler(r, preStopNode, $"{path}.lifecycle.preStop"),
+                preStopNode is null ? null : ReadHandler(r, preStopNode, path + ".lifecycle.preStop"),
                 ReadProbe(r, c, "readinessProbe", path),
                 ReadProbe(r, c, "livenessProbe", path),
                 ReadProbe(r, c, "startupProbe", path),
                 env,
-                IsNativeSidecar: key == "initContainers" && r.String(c, "restartPolicy", $"{path}.restartPolicy") == "Always",
+                IsNativeSidecar: key == "initContainers" && r.String(c, "restartPolicy", new FieldPath(path, "restartPolicy")) == "Always",
                 c));
         }
 
@@ -267,48 +269,48 @@ internal static class ModelBuilder
 
     private static Probe? ReadProbe(FieldReader r, YMap container, string key, string path)
     {
-        var node = r.Map(container, key, $"{path}.{key}");
+        var node = r.Map(container, key, new FieldPath(path, key));
         if (node is null)
         {
             return null;
         }
 
-        var p = $"{path}.{key}";
+        var p = path + "." + key;
         return new Probe(
             ReadHandler(r, node, p),
-            r.Int(node, "initialDelaySeconds", $"{p}.initialDelaySeconds") ?? 0,
-            r.Int(node, "periodSeconds", $"{p}.periodSeconds") ?? Probe.DefaultPeriodSeconds,
-            r.Int(node, "timeoutSeconds", $"{p}.timeoutSeconds") ?? 1,
-            r.Int(node, "failureThreshold", $"{p}.failureThreshold") ?? Probe.DefaultFailureThreshold,
-            r.Int(node, "successThreshold", $"{p}.successThreshold") ?? 1,
+            r.Int(node, "initialDelaySeconds", new FieldPath(p, "initialDelaySeconds")) ?? 0,
+            r.Int(node, "periodSeconds", new FieldPath(p, "periodSeconds")) ?? Probe.DefaultPeriodSeconds,
+            r.Int(node, "timeoutSeconds", new FieldPath(p, "timeoutSeconds")) ?? 1,
+            r.Int(node, "failureThreshold", new FieldPath(p, "failureThreshold")) ?? Probe.DefaultFailureThreshold,
+            r.Int(node, "successThreshold", new FieldPath(p, "successThreshold")) ?? 1,
             node);
     }
 
     private static Handler ReadHandler(FieldReader r, YMap node, string path)
     {
-        if (r.Map(node, "exec", $"{path}.exec") is { } exec)
+        if (r.Map(node, "exec", new FieldPath(path, "exec")) is { } exec)
         {
-            return new Handler(HandlerKind.Exec, r.StringList(exec, "command", $"{path}.exec.command") ?? [], null, null, null, node);
+            return new Handler(HandlerKind.Exec, r.StringList(exec, "command", new FieldPath(path, "exec.command")) ?? [], null, null, null, node);
         }
 
-        if (r.Map(node, "httpGet", $"{path}.httpGet") is { } http)
+        if (r.Map(node, "httpGet", new FieldPath(path, "httpGet")) is { } http)
         {
-            return new Handler(HandlerKind.HttpGet, [], r.String(http, "path", $"{path}.httpGet.path") ?? "/", r.IntOrString(http, "port", $"{path}.httpGet.port"), null, node);
+            return new Handler(HandlerKind.HttpGet, [], r.String(http, "path", new FieldPath(path, "httpGet.path")) ?? "/", r.IntOrString(http, "port", new FieldPath(path, "httpGet.port")), null, node);
         }
 
-        if (r.Map(node, "tcpSocket", $"{path}.tcpSocket") is { } tcp)
+        if (r.Map(node, "tcpSocket", new FieldPath(path, "tcpSocket")) is { } tcp)
         {
-            return new Handler(HandlerKind.TcpSocket, [], null, r.IntOrString(tcp, "port", $"{path}.tcpSocket.port"), null, node);
+            return new Handler(HandlerKind.TcpSocket, [], null, r.IntOrString(tcp, "port", new FieldPath(path, "tcpSocket.port")), null, node);
         }
 
-        if (r.Map(node, "grpc", $"{path}.grpc") is { } grpc)
+        if (r.Map(node, "grpc", new FieldPath(path, "grpc")) is { } grpc)
         {
-            return new Handler(HandlerKind.Grpc, [], null, r.IntOrString(grpc, "port", $"{path}.grpc.port"), null, node);
+            return new Handler(HandlerKind.Grpc, [], null, r.IntOrString(grpc, "port", new FieldPath(path, "grpc.port")), null, node);
         }
 
-        if (r.Map(node, "sleep", $"{path}.sleep") is { } sleep)
+        if (r.Map(node, "sleep", new FieldPath(path, "sleep")) is { } sleep)
         {
-            return new Handler(HandlerKind.Sleep, [], null, null, r.Int(sleep, "seconds", $"{path}.sleep.seconds") ?? 0, node);
+            return new Handler(HandlerKind.Sleep, [], null, null, r.Int(sleep, "seconds", new FieldPath(path, "sleep.seconds")) ?? 0, node);
         }
 
         return new Handler(HandlerKind.None, [], null, null, null, node);
@@ -322,18 +324,18 @@ internal static class ModelBuilder
         }
 
         var expressions = new List<LabelRequirement>();
-        if (r.Seq(node, "matchExpressions", $"{path}.matchExpressions") is { } seq)
+        if (r.Seq(node, "matchExpressions", new FieldPath(path, "matchExpressions")) is { } seq)
         {
             foreach (var item in seq.Items.OfType<YMap>())
             {
                 expressions.Add(new LabelRequirement(
-                    r.String(item, "key", $"{path}.matchExpressions.key") ?? string.Empty,
-                    r.String(item, "operator", $"{path}.matchExpressions.operator") ?? string.Empty,
-                    r.StringList(item, "values", $"{path}.matchExpressions.values") ?? []));
+                    r.String(item, "key", new FieldPath(path, "matchExpressions.key")) ?? string.Empty,
+                    r.String(item, "operator", new FieldPath(path, "matchExpressions.operator")) ?? string.Empty,
+                    r.StringList(item, "values", new FieldPath(path, "matchExpressions.values")) ?? []));
             }
         }
 
-        return new LabelSelector(r.StringMap(node, "matchLabels", $"{path}.matchLabels"), expressions);
+        return new LabelSelector(r.StringMap(node, "matchLabels", new FieldPath(path, "matchLabels")), expressions);
     }
 
     private static Service? ReadService(FieldReader r)
@@ -350,10 +352,11 @@ internal static class ModelBuilder
                     continue;
                 }
 
-                if (r.Int(p, "port", $"spec.ports[{i}].port") is { } port)
+                var portPath = string.Create(CultureInfo.InvariantCulture, $"spec.ports[{i}]");
+                if (r.Int(p, "port", new FieldPath(portPath, "port")) is { } port)
                 {
-                    ports.Add(new ServicePort(r.String(p, "name", $"spec.ports[{i}].name"), port,
-                        r.IntOrString(p, "targetPort", $"spec.ports[{i}].targetPort") ?? new IntOrString(port, null)));
+                    ports.Add(new ServicePort(r.String(p, "name", new FieldPath(portPath, "name")), port,
+                        r.IntOrString(p, "targetPort", new FieldPath(portPath, "targetPort")) ?? new IntOrString(port, null)));
                 }
             }
         }
@@ -379,16 +382,16 @@ internal static class ModelBuilder
         void AddBackend(YMap? backend, string path)
         {
             // networking.k8s.io/v1: backend.service.{name, port.{number|name}}; v1beta1: serviceName/servicePort.
-            if (r.Map(backend, "service", $"{path}.service") is { } svc && r.String(svc, "name", $"{path}.service.name") is { } name)
+            if (r.Map(backend, "service", new FieldPath(path, "service")) is { } svc && r.String(svc, "name", new FieldPath(path, "service.name")) is { } name)
             {
-                var port = r.Map(svc, "port", $"{path}.service.port");
-                IntOrString? p = r.Int(port, "number", $"{path}.service.port.number") is { } n ? new IntOrString(n, null, port)
-                    : r.String(port, "name", $"{path}.service.port.name") is { } pn ? new IntOrString(null, pn, port) : null;
+                var port = r.Map(svc, "port", new FieldPath(path, "service.port"));
+                IntOrString? p = r.Int(port, "number", new FieldPath(path, "service.port.number")) is { } n ? new IntOrString(n, null, port)
+                    : r.String(port, "name", new FieldPath(path, "service.port.name")) is { } pn ? new IntOrString(null, pn, port) : null;
                 backends.Add(new BackendRef(obj.Namespace, name, p, backend!));
             }
-            else if (r.String(backend, "serviceName", $"{path}.serviceName") is { } legacy)
+            else if (r.String(backend, "serviceName", new FieldPath(path, "serviceName")) is { } legacy)
             {
-                backends.Add(new BackendRef(obj.Namespace, legacy, r.IntOrString(backend, "servicePort", $"{path}.servicePort"), backend!));
+                backends.Add(new BackendRef(obj.Namespace, legacy, r.IntOrString(backend, "servicePort", new FieldPath(path, "servicePort")), backend!));
             }
         }
 

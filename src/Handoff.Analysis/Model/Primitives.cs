@@ -48,16 +48,14 @@ public sealed record LabelSelector(IReadOnlyDictionary<string, string> MatchLabe
     public bool Matches(IReadOnlyDictionary<string, string> labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        foreach (var (key, value) in MatchLabels)
+        if (!MatchesAll(MatchLabels, labels))
         {
-            if (!labels.TryGetValue(key, out var actual) || actual != value)
-            {
-                return false;
-            }
+            return false;
         }
 
-        foreach (var requirement in Expressions)
+        for (var i = 0; i < Expressions.Count; i++)
         {
+            var requirement = Expressions[i];
             var has = labels.TryGetValue(requirement.Key, out var actual);
             var ok = requirement.Operator switch
             {
@@ -68,6 +66,36 @@ public sealed record LabelSelector(IReadOnlyDictionary<string, string> MatchLabe
                 _ => false,
             };
             if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="labels"/> hold every pair of <paramref name="required"/> (a Service's selector).</summary>
+    /// <remarks>Linking runs this for every workload and Service of a namespace, so it enumerates without allocating.</remarks>
+    public static bool MatchesAll(IReadOnlyDictionary<string, string> required, IReadOnlyDictionary<string, string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(required);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (required is Dictionary<string, string> concrete)
+        {
+            foreach (var (key, value) in concrete)
+            {
+                if (!labels.TryGetValue(key, out var actual) || actual != value)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        foreach (var (key, value) in required)
+        {
+            if (!labels.TryGetValue(key, out var actual) || actual != value)
             {
                 return false;
             }

@@ -25,44 +25,48 @@ public enum ScalarStyle
 }
 
 /// <summary>A node of a YAML document with its exact span in the source, so findings point at lines and fixes edit spans.</summary>
-/// <remarks>Aliases are not copied: an alias refers to the anchored node object itself, so a hostile alias graph costs no memory.</remarks>
+/// <remarks>
+/// Aliases are not copied: an alias refers to the anchored node itself, so a hostile alias graph costs no memory.
+/// Nodes are views of rows the reader stored (<see cref="NodeTable"/>); a node asked for twice is the same object.
+/// </remarks>
 public abstract class YNode
 {
-    private protected YNode(SourcePosition start, SourcePosition end, string? tag)
+    private protected YNode(NodeTable table, int index)
     {
-        Start = start;
-        End = end;
-        Tag = tag;
+        Table = table;
+        Index = index;
     }
 
     /// <summary>Where the node starts.</summary>
-    public SourcePosition Start { get; }
+    public SourcePosition Start => Table.Start(Index);
 
     /// <summary>Where the node ends (exclusive).</summary>
-    public SourcePosition End { get; }
+    public SourcePosition End => Table.End(Index);
 
     /// <summary>An explicit tag (for example "!!str"), or null.</summary>
-    public string? Tag { get; }
+    public string? Tag => Table.Tag(Index);
 
     /// <summary>Whether the node was written in flow style ({...} or [...]); false for scalars.</summary>
     public virtual bool IsFlow => false;
+
+    private protected NodeTable Table { get; }
+
+    private protected int Index { get; }
 }
 
 /// <summary>A scalar value with the style it was written in.</summary>
 public sealed class YScalar : YNode
 {
-    internal YScalar(SourcePosition start, SourcePosition end, string? tag, string value, ScalarStyle style)
-        : base(start, end, tag)
+    internal YScalar(NodeTable table, int index)
+        : base(table, index)
     {
-        Value = value;
-        Style = style;
     }
 
     /// <summary>The scalar's text after YAML unescaping.</summary>
-    public string Value { get; }
+    public string Value => Table.Text(Index);
 
     /// <summary>How it was written.</summary>
-    public ScalarStyle Style { get; }
+    public ScalarStyle Style => Table.Style(Index);
 
     /// <summary>Whether this is YAML null: an empty plain scalar, "~", or "null" (plain, untagged).</summary>
     public bool IsNull => Style == ScalarStyle.Plain && Tag is null
@@ -71,7 +75,7 @@ public sealed class YScalar : YNode
     /// <summary>Reads a plain scalar as a whole number (as Kubernetes would decode it), or null.</summary>
     public long? AsInteger()
     {
-        if (Style != ScalarStyle.Plain || (Tag is not null && Tag != "tag:yaml.org,2002:int" && Tag != "!!int"))
+        if (Style != ScalarStyle.Plain || (Tag is { } tag && tag != "tag:yaml.org,2002:int" && tag != "!!int"))
         {
             return null;
         }
@@ -94,39 +98,46 @@ public sealed class YScalar : YNode
 /// <summary>A sequence.</summary>
 public sealed class YSeq : YNode
 {
-    private readonly bool _flow;
+    private YNode[]? _items;
 
-    internal YSeq(SourcePosition start, SourcePosition end, string? tag, List<YNode> items, bool flow)
-        : base(start, end, tag)
+    internal YSeq(NodeTable table, int index)
+        : base(table, index)
     {
-        Items = items;
-        _flow = flow;
     }
 
     /// <summary>The items in order.</summary>
-    public IReadOnlyList<YNode> Items { get; }
+    public IReadOnlyList<YNode> Items => _items ??= Materialize();
 
     /// <inheritdoc/>
-    public override bool IsFlow => _flow;
+    public override bool IsFlow => Table.IsFlow(Index);
+
+    private YNode[] Materialize()
+    {
+        var items = new YNode[Table.ChildCount(Index)];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = Table.Node(Table.Child(Index, i));
+        }
+
+        return items;
+    }
 }
 
 /// <summary>A mapping, keeping its keys in source order.</summary>
 public sealed class YMap : YNode
 {
-    private readonly bool _flow;
+    private KeyValuePair<YNode, YNode>[]? _entries;
 
-    internal YMap(SourcePosition start, SourcePosition end, string? tag, List<KeyValuePair<YNode, YNode>> entries, bool flow)
-        : base(start, end, tag)
+    internal YMap(NodeTable table, int index)
+        : base(table, index)
     {
-        Entries = entries;
-        _flow = flow;
     }
 
     /// <summary>Key and value nodes in source order.</summary>
-    public IReadOnlyList<KeyValuePair<YNode, YNode>> Entries { get; }
+    public IReadOnlyList<KeyValuePair<YNode, YNode>> Entries => _entries ??= Materialize();
 
     /// <inheritdoc/>
-    public override bool IsFlow => _flow;
+    public override bool IsFlow => Table.IsFlow(Index);
 
     /// <summary>The value of a scalar key, or null when absent.</summary>
     public YNode? this[string key] => Find(key)?.Value;
@@ -134,15 +145,20 @@ public sealed class YMap : YNode
     /// <summary>The key node and value of a scalar key, or null when absent.</summary>
     public KeyValuePair<YNode, YNode>? Find(string key)
     {
-        // Manifests have few keys per mapping; a linear scan beats building a dictionary per node.
-        foreach (var entry in Entries)
+        // Manifests have few keys per mapping: a linear scan of the stored rows beats a dictionary per node, and
+        // makes node objects for the one entry found only (this runs for every field the model reads).
+        var i = Table.FindEntry(Index, key);
+        return i < 0 ? null : new KeyValuePair<YNode, YNode>(Table.Node(Table.Child(Index, i)), Table.Node(Table.Child(Index, i + 1)));
+    }
+
+    private KeyValuePair<YNode, YNode>[] Materialize()
+    {
+        var entries = new KeyValuePair<YNode, YNode>[Table.ChildCount(Index) / 2];
+        for (var i = 0; i < entries.Length; i++)
         {
-            if (entry.Key is YScalar scalar && string.Equals(scalar.Value, key, StringComparison.Ordinal))
-            {
-                return entry;
-            }
+            entries[i] = new KeyValuePair<YNode, YNode>(Table.Node(Table.Child(Index, 2 * i)), Table.Node(Table.Child(Index, (2 * i) + 1)));
         }
 
-        return null;
+        return entries;
     }
 }

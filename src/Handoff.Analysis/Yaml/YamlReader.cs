@@ -22,7 +22,7 @@ public static partial class YamlReader
         var documents = new List<YamlDocument>();
         var origins = FindHelmOrigins(file.Text);
         var parser = new Parser(new StringReader(file.Text));
-        var builder = new Builder(limits);
+        var builder = new Builder(limits, file.Text.Length);
         var previousEndLine = 0;
         try
         {
@@ -33,7 +33,7 @@ public static partial class YamlReader
                 YNode? root = null;
                 if (!parser.Accept<DocumentEnd>(out _))
                 {
-                    root = builder.ReadNode(parser, file);
+                    root = builder.Table.Node(builder.ReadNode(parser));
                 }
 
                 var documentEnd = parser.Consume<DocumentEnd>();
@@ -134,58 +134,61 @@ public static partial class YamlReader
         public SourcePosition Position { get; } = position;
     }
 
-    /// <summary>Builds nodes with an explicit stack, tracking depth and expanded size.</summary>
-    private sealed class Builder(InputLimits limits)
+    /// <summary>Builds rows of a <see cref="NodeTable"/> with an explicit stack, tracking depth and expanded size.</summary>
+    private sealed class Builder(InputLimits limits, int textLength)
     {
-        private readonly Dictionary<string, (YNode Node, long Size)> _anchors = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (int Row, long Size)> _anchors = new(StringComparer.Ordinal);
+        private readonly List<Frame> _frames = [];
+        private readonly Stack<Frame> _stack = new();
+
+        public NodeTable Table { get; } = new(textLength);
 
         public SourcePosition LastPosition { get; private set; } = new(1, 1, 0);
 
-        private sealed class Frame(ParsingEvent start, bool isMap, string? anchor)
+        /// <summary>An open mapping or sequence; frames are reused by depth.</summary>
+        private sealed class Frame
         {
-            public ParsingEvent StartEvent { get; } = start;
-            public bool IsMap { get; } = isMap;
-            public string? Anchor { get; } = anchor;
-            public List<YNode>? Items { get; } = isMap ? null : [];
-            public List<KeyValuePair<YNode, YNode>>? Entries { get; } = isMap ? [] : null;
-            public YNode? PendingKey { get; set; }
-            public long Size { get; set; } = 1;
+            public ParsingEvent StartEvent { get; private set; } = null!;
+            public bool IsMap { get; private set; }
+            public string? Anchor { get; private set; }
 
-            public void Add(YNode node)
+            /// <summary>Child rows: items of a sequence, or key, value, key, value... of a mapping.</summary>
+            public List<int> Children { get; } = [];
+            public long Size { get; set; }
+
+            public Frame Open(ParsingEvent start, bool isMap, string? anchor)
             {
-                if (Items is not null)
-                {
-                    Items.Add(node);
-                }
-                else if (PendingKey is null)
-                {
-                    PendingKey = node;
-                }
-                else
-                {
-                    Entries!.Add(new KeyValuePair<YNode, YNode>(PendingKey, node));
-                    PendingKey = null;
-                }
+                StartEvent = start;
+                IsMap = isMap;
+                Anchor = anchor;
+                Children.Clear();
+                Size = 1;
+                return this;
             }
         }
 
-        public YNode ReadNode(IParser parser, SourceFile file)
+        /// <summary>Reads one node (the root of a document) and returns its row.</summary>
+        public int ReadNode(IParser parser)
         {
             _anchors.Clear();
-            var stack = new Stack<Frame>();
+            _stack.Clear();
             while (true)
             {
                 var e = parser.Consume<ParsingEvent>();
                 LastPosition = Position(e.End);
-                YNode? completed = null;
-                long completedSize = 0;
+                int completed;
+                long completedSize;
                 switch (e)
                 {
                     case Scalar s:
                     {
-                        completed = new YScalar(Position(s.Start), Position(s.End), TagOf(s.Tag), s.Value, Map(s.Style));
+                        completed = Table.AddScalar(Position(s.Start), Position(s.End), TagOf(s.Tag), s.Value, Map(s.Style));
                         completedSize = 1;
-                        Remember(s.Anchor, completed, completedSize);
+                        if (!s.Anchor.IsEmpty)
+                        {
+                            _anchors[s.Anchor.Value] = (completed, completedSize);
+                        }
+
                         break;
                     }
 
@@ -196,22 +199,21 @@ public static partial class YamlReader
                             throw new LimitExceededException(Position(alias.Start), $"The alias '*{alias.Value.Value}' refers to no anchor.");
                         }
 
-                        completed = target.Node;
-                        completedSize = target.Size;
+                        (completed, completedSize) = target;
                         break;
                     }
 
                     case MappingStart m:
-                        Push(stack, new Frame(m, isMap: true, m.Anchor.IsEmpty ? null : m.Anchor.Value), m.Start);
+                        Push(m, isMap: true, m.Anchor.IsEmpty ? null : m.Anchor.Value);
                         continue;
 
                     case SequenceStart q:
-                        Push(stack, new Frame(q, isMap: false, q.Anchor.IsEmpty ? null : q.Anchor.Value), q.Start);
+                        Push(q, isMap: false, q.Anchor.IsEmpty ? null : q.Anchor.Value);
                         continue;
 
                     case MappingEnd or SequenceEnd:
                     {
-                        var frame = stack.Pop();
+                        var frame = _stack.Pop();
                         completed = Close(frame, e);
                         completedSize = frame.Size;
                         if (frame.Anchor is not null)
@@ -226,13 +228,13 @@ public static partial class YamlReader
                         throw new LimitExceededException(Position(e.Start), "Unexpected YAML structure.");
                 }
 
-                if (stack.Count == 0)
+                if (_stack.Count == 0)
                 {
-                    return completed!;
+                    return completed;
                 }
 
-                var parent = stack.Peek();
-                parent.Add(completed!);
+                var parent = _stack.Peek();
+                parent.Children.Add(completed);
                 parent.Size += completedSize;
                 if (parent.Size > limits.MaxExpandedNodes)
                 {
@@ -242,37 +244,34 @@ public static partial class YamlReader
             }
         }
 
-        private void Push(Stack<Frame> stack, Frame frame, Mark start)
+        private void Push(ParsingEvent start, bool isMap, string? anchor)
         {
-            if (stack.Count >= limits.MaxDepth)
+            if (_stack.Count >= limits.MaxDepth)
             {
-                throw new LimitExceededException(Position(start),
+                throw new LimitExceededException(Position(start.Start),
                     $"The YAML nests deeper than {limits.MaxDepth} levels; no Kubernetes object does.");
             }
 
-            stack.Push(frame);
+            if (_frames.Count == _stack.Count)
+            {
+                _frames.Add(new Frame());
+            }
+
+            _stack.Push(_frames[_stack.Count].Open(start, isMap, anchor));
         }
 
-        private static YNode Close(Frame frame, ParsingEvent end)
+        private int Close(Frame frame, ParsingEvent end)
         {
             var start = Position(frame.StartEvent.Start);
             var stop = Position(end.End);
             if (frame.IsMap)
             {
                 var m = (MappingStart)frame.StartEvent;
-                return new YMap(start, stop, TagOf(m.Tag), frame.Entries!, m.Style == MappingStyle.Flow);
+                return Table.AddCollection(NodeTable.NodeType.Mapping, start, stop, TagOf(m.Tag), m.Style == MappingStyle.Flow, frame.Children);
             }
 
             var q = (SequenceStart)frame.StartEvent;
-            return new YSeq(start, stop, TagOf(q.Tag), frame.Items!, q.Style == SequenceStyle.Flow);
-        }
-
-        private void Remember(AnchorName anchor, YNode node, long size)
-        {
-            if (!anchor.IsEmpty)
-            {
-                _anchors[anchor.Value] = (node, size);
-            }
+            return Table.AddCollection(NodeTable.NodeType.Sequence, start, stop, TagOf(q.Tag), q.Style == SequenceStyle.Flow, frame.Children);
         }
 
         private static string? TagOf(TagName tag) => tag.IsEmpty || tag.IsNonSpecific ? null : tag.Value;
