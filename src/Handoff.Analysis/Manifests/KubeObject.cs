@@ -92,20 +92,13 @@ public sealed class KubeObject
 
     internal static IReadOnlyDictionary<string, string> ReadStringMap(YMap? map)
     {
-        if (map is null || map.Entries.Count == 0)
+        if (map is null || map.Count == 0)
         {
             return EmptyMap;
         }
 
-        var result = new Dictionary<string, string>(map.Entries.Count, StringComparer.Ordinal);
-        foreach (var (key, value) in map.Entries)
-        {
-            if (key is YScalar k && value is YScalar v)
-            {
-                result[k.Value] = v.Value;
-            }
-        }
-
+        var result = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);
+        map.CopyScalarPairs(result);
         return result;
     }
 

@@ -135,15 +135,19 @@ internal sealed class FieldReader(KubeObject obj, List<InputError> errors)
             return KubeObject.ReadStringMap(null);
         }
 
-        foreach (var (k, v) in map.Entries)
+        var result = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);
+        if (map.CopyScalarPairs(result) > 0)
         {
-            if (v is not YScalar)
+            foreach (var (k, v) in map.Entries)
             {
-                Fail(v, $"'{path}.{(k as YScalar)?.Value}' must be a string, not {Describe(v)}");
+                if (v is not YScalar)
+                {
+                    Fail(v, $"'{path}.{(k as YScalar)?.Value}' must be a string, not {Describe(v)}");
+                }
             }
         }
 
-        return KubeObject.ReadStringMap(map);
+        return result;
     }
 
     public void Fail(YNode node, string message)

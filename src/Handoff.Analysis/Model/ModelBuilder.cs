@@ -75,42 +75,111 @@ internal static class ModelBuilder
     private static void Link(List<Workload> workloads, List<Service> services, List<PodDisruptionBudget> budgets,
         List<Ingress> ingresses, List<HttpRoute> routes, List<Autoscaler> autoscalers)
     {
-        // Links never cross namespaces; grouping keeps a 10,000-object corpus from being quadratic.
-        var servicesByNs = services.ToLookup(s => s.Object.Namespace, StringComparer.Ordinal);
-        var budgetsByNs = budgets.ToLookup(b => b.Object.Namespace, StringComparer.Ordinal);
+        // Links never cross namespaces, and a selector can only match pods carrying its first label pair: indexing by
+        // both keeps a 10,000-object corpus from comparing every workload with every Service of its namespace.
+        var serviceIndex = new SelectorIndex<Service>(services.Where(s => s.HasSelector && s.Ports.Count > 0), s => s.Object.Namespace, s => s.Selector);
+        var budgetIndex = new SelectorIndex<PodDisruptionBudget>(budgets, b => b.Object.Namespace,
+            b => b.Selector.Expressions.Count == 0 ? b.Selector.MatchLabels : null);
         var ingressesByBackend = ingresses.SelectMany(i => i.Backends.Select(b => (Key: (b.Namespace, b.ServiceName), Ingress: i)))
             .ToLookup(x => x.Key, x => x.Ingress);
         var routesByBackend = routes.SelectMany(r => r.Backends.Select(b => (Key: (b.Namespace, b.ServiceName), Route: r)))
             .ToLookup(x => x.Key, x => x.Route);
+        var autoscalerByTarget = new Dictionary<(string, string, string), Autoscaler>();
+        foreach (var autoscaler in autoscalers)
+        {
+            autoscalerByTarget.TryAdd((autoscaler.Object.Namespace, autoscaler.TargetKind, autoscaler.TargetName), autoscaler);
+        }
+
         foreach (var workload in workloads)
         {
             var ns = workload.Object.Namespace;
             var labels = workload.Pod.Labels;
-            foreach (var service in servicesByNs[ns])
+            foreach (var service in serviceIndex.Candidates(ns, labels))
             {
-                if (service.Object.Namespace == ns && service.HasSelector && service.Ports.Count > 0
-                    && LabelSelector.MatchesAll(service.Selector, labels))
+                if (LabelSelector.MatchesAll(service.Selector, labels))
                 {
                     workload.ServicesList.Add(service);
                 }
             }
 
-            foreach (var budget in budgetsByNs[ns])
+            foreach (var budget in budgetIndex.Candidates(ns, labels))
             {
                 // An empty PDB selector (policy/v1) selects every pod of its namespace.
-                if (budget.Object.Namespace == ns && budget.Selector.Matches(labels))
+                if (budget.Selector.Matches(labels))
                 {
                     workload.BudgetsList.Add(budget);
                 }
             }
 
-            workload.Autoscaler = autoscalers.Find(a => a.Object.Namespace == ns && a.TargetKind == workload.Kind && a.TargetName == workload.Name);
+            workload.Autoscaler = autoscalerByTarget.GetValueOrDefault((ns, workload.Kind, workload.Name));
             foreach (var service in workload.ServicesList)
             {
                 var key = (service.Object.Namespace, service.Object.Name);
                 AddDistinct(workload.IngressesList, ingressesByBackend[key]);
                 AddDistinct(workload.RoutesList, routesByBackend[key]);
             }
+        }
+    }
+
+    /// <summary>
+    /// Objects with label selectors, found by namespace and by the first pair of their plain selector; those whose
+    /// selector has no plain pair (empty, or with expressions) are candidates for every pod of their namespace.
+    /// Candidates come back in input order, so links keep the order of the manifests.
+    /// </summary>
+    private sealed class SelectorIndex<T>
+    {
+        private readonly Dictionary<(string Ns, string Key, string Value), List<(int Order, T Item)>> _byPair = [];
+        private readonly Dictionary<string, List<(int Order, T Item)>> _always = new(StringComparer.Ordinal);
+        private readonly List<(int Order, T Item)> _found = [];
+
+        public SelectorIndex(IEnumerable<T> items, Func<T, string> ns, Func<T, IReadOnlyDictionary<string, string>?> plainSelector)
+        {
+            var order = 0;
+            foreach (var item in items)
+            {
+                var entry = (order++, item);
+                var pairs = plainSelector(item);
+                if (pairs is { Count: > 0 })
+                {
+                    var (key, value) = pairs.First();
+                    Add(_byPair, (ns(item), key, value), entry);
+                }
+                else
+                {
+                    Add(_always, ns(item), entry);
+                }
+            }
+        }
+
+        public List<T> Candidates(string ns, IReadOnlyDictionary<string, string> labels)
+        {
+            _found.Clear();
+            if (_always.TryGetValue(ns, out var always))
+            {
+                _found.AddRange(always);
+            }
+
+            foreach (var (key, value) in labels)
+            {
+                if (_byPair.TryGetValue((ns, key, value), out var matching))
+                {
+                    _found.AddRange(matching);
+                }
+            }
+
+            _found.Sort((a, b) => a.Order.CompareTo(b.Order));
+            return _found.ConvertAll(f => f.Item);
+        }
+
+        private static void Add<TKey>(Dictionary<TKey, List<(int, T)>> index, TKey key, (int, T) entry)
+            where TKey : notnull
+        {
+            if (!index.TryGetValue(key, out var list))
+            {
+                index[key] = list = [];
+            }
+
+            list.Add(entry);
         }
     }
 

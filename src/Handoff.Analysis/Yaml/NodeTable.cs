@@ -112,6 +112,8 @@ internal sealed class NodeTable
 
     public ScalarStyle Style(int index) => _rows[index].Style;
 
+    public bool IsScalar(int index) => _rows[index].Type == NodeType.Scalar;
+
     public bool IsFlow(int index) => _rows[index].Flow;
 
     public int ChildCount(int index) => _rows[index].ChildCount;

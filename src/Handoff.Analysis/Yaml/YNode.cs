@@ -140,7 +140,17 @@ public sealed class YMap : YNode
     public override bool IsFlow => Table.IsFlow(Index);
 
     /// <summary>The value of a scalar key, or null when absent.</summary>
-    public YNode? this[string key] => Find(key)?.Value;
+    public YNode? this[string key]
+    {
+        get
+        {
+            var i = Table.FindEntry(Index, key);
+            return i < 0 ? null : Table.Node(Table.Child(Index, i + 1));
+        }
+    }
+
+    /// <summary>The number of entries.</summary>
+    public int Count => Table.ChildCount(Index) / 2;
 
     /// <summary>The key node and value of a scalar key, or null when absent.</summary>
     public KeyValuePair<YNode, YNode>? Find(string key)
@@ -149,6 +159,29 @@ public sealed class YMap : YNode
         // makes node objects for the one entry found only (this runs for every field the model reads).
         var i = Table.FindEntry(Index, key);
         return i < 0 ? null : new KeyValuePair<YNode, YNode>(Table.Node(Table.Child(Index, i)), Table.Node(Table.Child(Index, i + 1)));
+    }
+
+    /// <summary>
+    /// Copies the entries whose key and value are both scalars into <paramref name="into"/> (a later key wins) without
+    /// making node objects, and returns how many entries were skipped.
+    /// </summary>
+    internal int CopyScalarPairs(Dictionary<string, string> into)
+    {
+        var skipped = 0;
+        for (var i = 0; i + 1 < Table.ChildCount(Index); i += 2)
+        {
+            int key = Table.Child(Index, i), value = Table.Child(Index, i + 1);
+            if (Table.IsScalar(key) && Table.IsScalar(value))
+            {
+                into[Table.Text(key)] = Table.Text(value);
+            }
+            else
+            {
+                skipped++;
+            }
+        }
+
+        return skipped;
     }
 
     private KeyValuePair<YNode, YNode>[] Materialize()
