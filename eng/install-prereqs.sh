@@ -1,8 +1,29 @@
 #!/usr/bin/env bash
 # Installs what the tests need from Debian's packages: HAProxy (the lab's load balancer), Chromium (the
-# report test renders the HTML timeline), socat and wrk (benchmarks). Safe to run again: it installs only
-# what is missing. Needs root (or sudo) for apt-get.
+# report test renders the HTML timeline), socat and wrk (benchmarks); and, from npm, Microsoft's SARIF Multitool
+# (a test validates 'check --format sarif' against the SARIF schema and GitHub's ingestion rules). Safe to run
+# again: it installs only what is missing. Needs root (or sudo) for apt-get.
 set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# The SARIF Multitool, pinned; unpacked under artifacts/tools (ignored by git).
+sarif_version=5.7.0
+sarif_dir="$root/artifacts/tools/sarif-multitool-$sarif_version"
+if [ ! -x "$sarif_dir/Sarif.Multitool" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "prerequisites: fetching @microsoft/sarif-multitool-linux@$sarif_version from npm"
+    tmp=$(mktemp -d)
+    if (cd "$tmp" && npm pack --silent "@microsoft/sarif-multitool-linux@$sarif_version" >/dev/null 2>&1) \
+       && mkdir -p "$sarif_dir" && tar xzf "$tmp"/*.tgz -C "$sarif_dir" --strip-components=1; then
+      chmod +x "$sarif_dir/Sarif.Multitool"
+    else
+      echo "prerequisites: could not fetch the SARIF Multitool; the SARIF validation test will say so." >&2
+    fi
+    rm -rf "$tmp"
+  else
+    echo "prerequisites: npm is missing, so the SARIF Multitool is not installed; the SARIF validation test will say so." >&2
+  fi
+fi
 
 need=()
 command -v haproxy  >/dev/null 2>&1 || need+=(haproxy)
