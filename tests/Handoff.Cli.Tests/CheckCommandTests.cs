@@ -105,6 +105,7 @@ public sealed class CheckCommandTests : IDisposable
         errors.ShouldContain(l => l.StartsWith($"handoff: {binary}: ", StringComparison.Ordinal));
         run.Stderr.ShouldNotContain("   at ");
         run.Stdout.ShouldContain("HO101", customMessage: "the good file is still analysed");
+        run.Stdout.ShouldContain("3 files (1 not read)", customMessage: "the binary file is refused before reading; the malformed one is read up to its error");
     }
 
     [Fact]
