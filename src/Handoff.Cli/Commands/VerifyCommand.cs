@@ -17,7 +17,8 @@ internal static class VerifyCommand
 {
     public static Command Create()
     {
-        var url = new Option<string>("--url") { Description = "The URL to load (http://; a Service, Ingress or LB address in front of the Deployment).", Required = true };
+        var url = new Option<string>("--url") { Description = "The URL to load (http:// or https://; a Service, Ingress or LB address in front of the Deployment).", Required = true };
+        var insecure = new Option<bool>("--insecure", "-k") { Description = "With an https:// URL, accept any server certificate (a self-signed test endpoint)." };
         var deployment = new Option<string>("--deployment") { Description = "The Deployment to roll.", Required = true };
         var ns = new Option<string?>("--namespace", "-n") { Description = "Its namespace (default: the context's namespace, else 'default')." };
         var context = new Option<string?>("--context") { Description = "The kubeconfig context (default: the current context)." };
@@ -42,15 +43,19 @@ internal static class VerifyCommand
 
         var command = new Command("verify", "Roll a Deployment on a live cluster under load and name the cause of every failed request (kubectl is the transport).")
         {
-            url, deployment, ns, context, trigger, watchOnly, rps, connections, report, format, kubectl, timeout, tail, backendHeader,
+            url, insecure, deployment, ns, context, trigger, watchOnly, rps, connections, report, format, kubectl, timeout, tail, backendHeader,
         };
 
         command.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
             var errors = new List<string>();
-            if (!Uri.TryCreate(r.GetValue(url), UriKind.Absolute, out var target) || !string.Equals(target.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal))
+            if (!Uri.TryCreate(r.GetValue(url), UriKind.Absolute, out var target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
             {
-                errors.Add($"--url '{r.GetValue(url)}' must be an absolute http:// URL.");
+                errors.Add($"--url '{r.GetValue(url)}' must be an absolute http:// or https:// URL.");
+            }
+            else if (r.GetValue(insecure) && target.Scheme != Uri.UriSchemeHttps)
+            {
+                errors.Add("--insecure applies to https:// URLs only.");
             }
 
             // Every problem is reported at once, so both durations are checked even when the first is bad.
@@ -113,6 +118,7 @@ internal static class VerifyCommand
                 RequestsPerSecond = r.GetValue(rps),
                 Connections = r.GetValue(connections),
                 BackendHeader = r.GetValue(backendHeader)!,
+                SkipCertificateCheck = r.GetValue(insecure),
                 Rollout = rolloutOptions,
             };
 
@@ -121,7 +127,7 @@ internal static class VerifyCommand
             {
                 result = await LiveVerifier.RunAsync(preflight.Kubectl!, preflight, options, TimeProvider.System, new StderrProgress(), ct);
             }
-            catch (KubectlException exception)
+            catch (Exception exception) when (exception is KubectlException or BaselineFailedException)
             {
                 return await FailAsync([exception.Message]);
             }

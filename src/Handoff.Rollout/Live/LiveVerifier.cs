@@ -1,3 +1,4 @@
+using System.Globalization;
 using Handoff.Rollout.Load;
 using Handoff.Rollout.Timeline;
 
@@ -65,13 +66,25 @@ public static class LiveVerifier
             Timeout = options.RequestTimeout,
             BackendHeader = options.BackendHeader,
             Duration = options.Rollout.Timeout,
+            SkipCertificateCheck = options.SkipCertificateCheck,
         }, stopLoad.Token);
 
         RolloutOutcome outcome;
         try
         {
             await Task.WhenAny(load, Task.Delay(options.Rollout.Baseline, cancellationToken));
-            progress?.Report($"baseline: {generator.Counters.Sent} sent, {generator.Counters.Failed} failed; starting the rollout");
+            var counters = generator.Counters;
+            if (counters.Completed > 0 && counters.Failed == counters.Completed)
+            {
+                // Nothing works before the rollout: restarting someone's Deployment would prove nothing.
+                await stopLoad.CancelAsync();
+                await load;
+                throw new BaselineFailedException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"every request of the {options.Rollout.Baseline.TotalSeconds:0.#} s baseline failed ({counters.Failed} of {counters.Completed}) before any rollout, so none was started. First error: {counters.FirstError ?? "a 5xx response"}.{Hint(options, counters.FirstError)}"));
+            }
+
+            progress?.Report($"baseline: {counters.Sent} sent, {counters.Failed} failed; starting the rollout");
             outcome = await LiveRollout.DriveAsync(kubectl, deployment, timeline, options.Rollout, () => clock.Elapsed, deadline, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -97,5 +110,20 @@ public static class LiveVerifier
             timeline.Notes,
             clock.StartedAt,
             cancellationToken.IsCancellationRequested);
+    }
+
+    private static string Hint(LiveVerifyOptions options, string? error) =>
+        options.Target.Scheme == Uri.UriSchemeHttps && !options.SkipCertificateCheck && error?.Contains("certificate", StringComparison.OrdinalIgnoreCase) == true
+            ? " If the endpoint's certificate is self-signed on purpose, pass --insecure."
+            : " Check --url with curl first.";
+}
+
+/// <summary>Every request sent before the rollout failed; the rollout was not started.</summary>
+public sealed class BaselineFailedException : Exception
+{
+    /// <summary>Creates the exception with a sentence a user can act on.</summary>
+    public BaselineFailedException(string message)
+        : base(message)
+    {
     }
 }

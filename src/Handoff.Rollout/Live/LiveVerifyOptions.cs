@@ -23,6 +23,9 @@ public sealed class LiveVerifyOptions
     /// <summary>The response header naming the pod that answered (an app can set it from the downward API). Defaults to "X-Backend".</summary>
     public string BackendHeader { get; init; } = LiveVerifyDefaults.BackendHeader;
 
+    /// <summary>Accept any server certificate on an https:// target (--insecure). Defaults to false.</summary>
+    public bool SkipCertificateCheck { get; init; }
+
     /// <summary>Trigger and time bounds.</summary>
     public LiveRolloutOptions Rollout { get; init; } = new();
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Handoff.Rollout.Timeline;
 
@@ -11,6 +12,7 @@ public sealed class LoadCounters
     private long _sent;
     private long _completed;
     private long _failed;
+    private string? _firstError;
 
     /// <summary>Requests started.</summary>
     public long Sent => Interlocked.Read(ref _sent);
@@ -21,7 +23,35 @@ public sealed class LoadCounters
     /// <summary>Requests that failed.</summary>
     public long Failed => Interlocked.Read(ref _failed);
 
+    /// <summary>What the client saw on the first request that failed without a response (null until one does).</summary>
+    /// <remarks>For a user who sees every request fail: the certificate, DNS or connection error in their words.</remarks>
+    public string? FirstError => Volatile.Read(ref _firstError);
+
     internal void OnSent() => Interlocked.Increment(ref _sent);
+
+    internal void OnError(Exception exception)
+    {
+        if (Volatile.Read(ref _firstError) is null)
+        {
+            Interlocked.CompareExchange(ref _firstError, Describe(exception), null);
+        }
+    }
+
+    /// <summary>The outermost and innermost messages ("The SSL connection could not be established: The remote certificate is invalid ...").</summary>
+    private static string Describe(Exception exception)
+    {
+        var inner = exception;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        // .NET's outer messages end in "see inner exception": the inner one is given right after instead.
+        var outer = exception.Message.Replace(", see inner exception", string.Empty, StringComparison.Ordinal).TrimEnd('.');
+        return ReferenceEquals(inner, exception) || exception.Message.Contains(inner.Message, StringComparison.Ordinal)
+            ? exception.Message
+            : $"{outer}: {inner.Message}";
+    }
 
     internal void OnCompleted(bool failed)
     {
@@ -85,6 +115,14 @@ public sealed class LoadGenerator
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
         };
+        if (options.SkipCertificateCheck)
+        {
+            // Opt-in (--insecure), for a test endpoint with a self-signed certificate; the rollout is what is measured.
+#pragma warning disable CA5359 // Do not disable certificate validation
+            handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true };
+#pragma warning restore CA5359
+        }
+
         using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
         var records = new ConcurrentQueue<RequestRecord>();
         var sender = new Sender(invoker, options, _clock, records, Counters);
@@ -227,6 +265,7 @@ public sealed class LoadGenerator
                 }
 
                 record = new RequestRecord(clock.OffsetOf(startStamp), clock.OffsetOf(clock.Timestamp()), Classify(ex, timedOut), null, null);
+                counters.OnError(ex);
             }
 
             records.Enqueue(record);

@@ -56,13 +56,16 @@ public sealed record LoadOptions
     /// <remarks>Defaults to "X-Backend".</remarks>
     public string BackendHeader { get; init; } = "X-Backend";
 
+    /// <summary>Accept any server certificate on an https:// target (a self-signed test endpoint). Defaults to false.</summary>
+    public bool SkipCertificateCheck { get; init; }
+
     /// <summary>Every problem with these options, empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (!Target.IsAbsoluteUri || !string.Equals(Target.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal))
+        if (!Target.IsAbsoluteUri || (Target.Scheme != Uri.UriSchemeHttp && Target.Scheme != Uri.UriSchemeHttps))
         {
-            errors.Add($"The target '{Target}' must be an absolute http:// URL.");
+            errors.Add($"The target '{Target}' must be an absolute http:// or https:// URL.");
         }
 
         if (Mode == LoadMode.OpenLoop && RequestsPerSecond is < 1 or > 200_000)

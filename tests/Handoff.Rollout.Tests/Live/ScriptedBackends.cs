@@ -12,14 +12,19 @@ internal sealed class ScriptedBackends : IAsyncDisposable
     private readonly HashSet<string> _stopped = new(StringComparer.Ordinal);
     private readonly Task _loop;
     private readonly int? _status;
+    private readonly int _healthyFirst;
     private int _next;
     private int _served;
     private int _failed;
 
-    /// <summary>Starts the server; with <paramref name="status"/>, every answer has that status (a single pod 'app').</summary>
-    public ScriptedBackends(int? status = null)
+    /// <summary>
+    /// Starts the server; with <paramref name="status"/>, every answer has that status (a single pod 'app'), except
+    /// the first <paramref name="healthyFirst"/> answers, which are 200 (a service that works until the rollout).
+    /// </summary>
+    public ScriptedBackends(int? status = null, int healthyFirst = 0)
     {
         _status = status;
+        _healthyFirst = healthyFirst;
         if (status is not null)
         {
             _serving.Add("app");
@@ -91,8 +96,8 @@ internal sealed class ScriptedBackends : IAsyncDisposable
                 stopped = _stopped.Contains(pod);
             }
 
-            Interlocked.Increment(ref _served);
-            var status = _status ?? (stopped ? 503 : 200);
+            var served = Interlocked.Increment(ref _served);
+            var status = served <= _healthyFirst ? 200 : _status ?? (stopped ? 503 : 200);
             if (status >= 500)
             {
                 Interlocked.Increment(ref _failed);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Handoff.Rollout.Tests.Lab;
+using Handoff.Rollout.Tests.Support;
 
 namespace Handoff.Rollout.Tests.Live;
 
@@ -26,11 +27,11 @@ public class VerifyCommandTests
     [Fact]
     public async Task Verify_BadOptions_ExitsTwoNamingEveryProblem()
     {
-        var run = await RunAsync(["verify", "--url", "https://shop.example.com/", "--deployment", "web", "--trigger", "helm upgrade", "--watch-only", "--tail", "soon", "--kubectl", "/nonexistent/kubectl"]);
+        var run = await RunAsync(["verify", "--url", "ftp://shop.example.com/", "--deployment", "web", "--trigger", "helm upgrade", "--watch-only", "--tail", "soon", "--kubectl", "/nonexistent/kubectl"]);
 
         run.ExitCode.ShouldBe(2);
         run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe([
-            "handoff verify: --url 'https://shop.example.com/' must be an absolute http:// URL.",
+            "handoff verify: --url 'ftp://shop.example.com/' must be an absolute http:// or https:// URL.",
             "handoff verify: --tail 'soon' is not a duration like '90s' or '10m'.",
             "handoff verify: --trigger and --watch-only exclude each other.",
             "handoff verify: kubectl '/nonexistent/kubectl' does not exist or is not executable; pass --kubectl with the path of a kubectl binary.",
@@ -43,7 +44,9 @@ public class VerifyCommandTests
     public async Task Verify_RecordedRestartAgainstALocalServer_ExitCodeFollowsTheRequests(int status, int exitCode, string verdict)
     {
         using var standIn = StandInKubectl.ForFixture("sigterm-before-endpoint-removal");
-        await using var server = new ScriptedBackends(status);
+
+        // Healthy through the 2 s baseline (100 requests at 50 per second), then 'status' for the rest of the run.
+        await using var server = new ScriptedBackends(status, healthyFirst: 100);
         var report = Directory.CreateTempSubdirectory("handoff-verify-report-").FullName;
         try
         {
@@ -62,6 +65,63 @@ public class VerifyCommandTests
         {
             Directory.Delete(report, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Verify_EveryBaselineRequestFails_ExitsTwoWithoutStartingTheRollout()
+    {
+        using var standIn = StandInKubectl.ForFixture("sigterm-before-endpoint-removal");
+        await using var server = new ScriptedBackends(status: 503);
+
+        var run = await RunAsync(["verify", "--url", server.Url.ToString(), "--deployment", "web", "--kubectl", standIn.ExecutablePath, "--rps", "50", "--timeout", "60s"]);
+
+        run.ExitCode.ShouldBe(2, run.Stderr);
+        run.Stderr.ShouldContain("handoff verify: every request of the 2 s baseline failed (");
+        run.Stderr.ShouldContain("before any rollout, so none was started. First error: a 5xx response.");
+        run.Stderr.ShouldNotContain("   at ", Case.Sensitive, "no stack trace");
+        run.Stdout.ShouldBeEmpty();
+        server.Served.ShouldBeGreaterThan(0);
+        standIn.Calls().ShouldNotContain(c => c.Contains("restart"), "the Deployment must not be restarted");
+    }
+
+    [Fact]
+    public async Task Verify_HttpsWithAnUntrustedCertificate_StopsAtTheBaselineAndSuggestsInsecure()
+    {
+        using var standIn = StandInKubectl.ForFixture("sigterm-before-endpoint-removal");
+        await using var app = await TestApp.StartAsync("pod-tls", https: true);
+
+        var run = await RunAsync(["verify", "--url", app.Url.ToString(), "--deployment", "web", "--kubectl", standIn.ExecutablePath, "--rps", "50", "--timeout", "60s"]);
+
+        run.ExitCode.ShouldBe(2, run.Stderr);
+        run.Stderr.ShouldContain("First error: The SSL connection could not be established");
+        run.Stderr.ShouldContain("pass --insecure.");
+        standIn.Calls().ShouldNotContain(c => c.Contains("restart"), "the Deployment must not be restarted");
+    }
+
+    [Fact]
+    public async Task Verify_HttpsWithInsecure_DrivesTheRolloutOverTls()
+    {
+        using var standIn = StandInKubectl.ForFixture("sigterm-before-endpoint-removal");
+        await using var app = await TestApp.StartAsync("pod-tls", https: true);
+
+        var run = await RunAsync(["verify", "--url", app.Url.ToString(), "--insecure", "--deployment", "web", "--kubectl", standIn.ExecutablePath,
+            "--rps", "50", "--tail", "1s", "--timeout", "60s", "--format", "json"]);
+
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        using var report = System.Text.Json.JsonDocument.Parse(run.Stdout);
+        var summary = report.RootElement.GetProperty("summary");
+        summary.GetProperty("ok").GetInt32().ShouldBeGreaterThan(100, "requests answered by Kestrel over TLS");
+        summary.GetProperty("failed").GetInt32().ShouldBe(0);
+        standIn.Calls().ShouldContain(c => c.Take(3).SequenceEqual(new[] { "rollout", "restart", "deployment/web" }));
+    }
+
+    [Fact]
+    public async Task Verify_InsecureWithHttp_IsAUsageError()
+    {
+        var run = await RunAsync(["verify", "--url", "http://127.0.0.1:9/", "--insecure", "--deployment", "web", "--kubectl", "/nonexistent/kubectl"]);
+
+        run.ExitCode.ShouldBe(2);
+        run.Stderr.ShouldContain("handoff verify: --insecure applies to https:// URLs only.");
     }
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> arguments)

@@ -28,6 +28,44 @@ public class LoadGeneratorTests
         span.TotalSeconds.ShouldBeInRange(1.8, 2.3);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task RunAsync_HttpsWithSkipCertificateCheck_SendsOverTlsToKestrel()
+    {
+        await using var app = await TestApp.StartAsync("pod-tls", https: true);
+        var generator = new LoadGenerator(new RunClock(TimeProvider.System));
+
+        var result = await generator.RunAsync(
+            new LoadOptions { Target = app.Url, RequestsPerSecond = 100, Duration = TimeSpan.FromSeconds(1), Connections = 4, SkipCertificateCheck = true },
+            CancellationToken.None);
+
+        app.Url.Scheme.ShouldBe("https");
+        result.Records.Count.ShouldBeInRange(95, 101);
+        result.Records.ShouldAllBe(r => r.Outcome == RequestOutcome.Ok && r.Status == 200 && r.Backend == "pod-tls");
+        generator.Counters.FirstError.ShouldBeNull();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task RunAsync_HttpsWithAnUntrustedCertificate_FailsEveryRequestAndSaysWhy()
+    {
+        await using var app = await TestApp.StartAsync("pod-tls", https: true);
+        var generator = new LoadGenerator(new RunClock(TimeProvider.System));
+
+        var result = await generator.RunAsync(
+            new LoadOptions { Target = app.Url, RequestsPerSecond = 20, Duration = TimeSpan.FromSeconds(0.5), Connections = 2 },
+            CancellationToken.None);
+
+        result.Records.ShouldNotBeEmpty();
+        result.Records.ShouldAllBe(r => r.Failed && r.Status == null);
+        generator.Counters.FirstError.ShouldNotBeNull().ShouldContain("certificate", Case.Insensitive);
+    }
+
+    [Fact]
+    public void Validate_OtherSchemes_AreRefusedAndHttpsIsAccepted()
+    {
+        new LoadOptions { Target = new Uri("https://127.0.0.1:8443/") }.Validate().ShouldBeEmpty();
+        new LoadOptions { Target = new Uri("ftp://127.0.0.1/") }.Validate().ShouldContain("The target 'ftp://127.0.0.1/' must be an absolute http:// or https:// URL.");
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task RunAsync_ClosedPort_RecordsRefused()
     {
@@ -90,7 +128,7 @@ public class LoadGeneratorTests
     [Fact]
     public void Validate_BadOptions_ReportsEveryProblem()
     {
-        var options = new LoadOptions { Target = new Uri("https://example.com/"), RequestsPerSecond = 0, Connections = 0, Duration = TimeSpan.Zero };
+        var options = new LoadOptions { Target = new Uri("ftp://example.com/"), RequestsPerSecond = 0, Connections = 0, Duration = TimeSpan.Zero };
 
         options.Validate().Count.ShouldBe(4);
     }

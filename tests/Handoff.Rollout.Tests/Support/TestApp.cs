@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Handoff.Rollout.Tests.Support;
 
@@ -8,20 +10,24 @@ namespace Handoff.Rollout.Tests.Support;
 internal sealed class TestApp : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly string? _certificateFile;
 
-    private TestApp(Process process, int port)
+    private TestApp(Process process, int port, string scheme, string? certificateFile)
     {
         _process = process;
         Port = port;
+        Url = new Uri($"{scheme}://127.0.0.1:{port}/");
+        _certificateFile = certificateFile;
     }
 
     public int Port { get; }
 
     public int Pid => _process.Id;
 
-    public Uri Url => new($"http://127.0.0.1:{Port}/");
+    public Uri Url { get; }
 
-    public static async Task<TestApp> StartAsync(string pod)
+    /// <summary>Starts the app; with <paramref name="https"/>, Kestrel serves TLS with a self-signed certificate made for this run.</summary>
+    public static async Task<TestApp> StartAsync(string pod, bool https = false)
     {
         int port;
         using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
@@ -30,17 +36,29 @@ internal sealed class TestApp : IAsyncDisposable
             port = ((IPEndPoint)probe.LocalEndPoint!).Port;
         }
 
+        var scheme = https ? "https" : "http";
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(TestPaths.TestApp);
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.ArgumentList.Add($"{scheme}://127.0.0.1:{port}");
         start.Environment["HANDOFF_POD_NAME"] = pod;
+        string? certificateFile = null;
+        if (https)
+        {
+            certificateFile = SelfSignedCertificate();
+            start.Environment["Kestrel__Certificates__Default__Path"] = certificateFile;
+        }
+
         var process = Process.Start(start)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var app = new TestApp(process, port);
+        var app = new TestApp(process, port, scheme, certificateFile);
         var waited = Stopwatch.StartNew();
-        using var http = new HttpClient();
+
+        // The readiness poll trusts the certificate it made; the code under test gets no such favour.
+#pragma warning disable CA5359, MA0039 // Certificate validation off: this is the test's own self-signed certificate.
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = static (_, _, _, _) => true });
+#pragma warning restore CA5359, MA0039
         while (waited.Elapsed < TimeSpan.FromSeconds(20))
         {
             try
@@ -72,5 +90,23 @@ internal sealed class TestApp : IAsyncDisposable
 
         await _process.WaitForExitAsync();
         _process.Dispose();
+        if (_certificateFile is not null)
+        {
+            File.Delete(_certificateFile);
+        }
+    }
+
+    /// <summary>A PFX (no password) for CN=127.0.0.1, valid for a day, in a temp file.</summary>
+    private static string SelfSignedCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddMinutes(-5), TimeProvider.System.GetUtcNow().AddDays(1));
+        var path = Path.Combine(Path.GetTempPath(), $"handoff-testapp-{Guid.NewGuid():N}.pfx");
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx));
+        return path;
     }
 }

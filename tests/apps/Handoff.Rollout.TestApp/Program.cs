@@ -6,6 +6,9 @@
 using System.Globalization;
 
 var builder = WebApplication.CreateSlimBuilder(args);
+
+// The slim builder leaves HTTPS out; tests serve https:// with a certificate from Kestrel__Certificates__Default__Path.
+builder.WebHost.UseKestrelHttpsConfiguration();
 builder.Logging.ClearProviders();
 var app = builder.Build();
 
