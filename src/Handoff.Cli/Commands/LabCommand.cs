@@ -11,7 +11,7 @@ internal static class LabCommand
 {
     public static Command Create()
     {
-        var manifest = new Argument<string>("MANIFEST") { Description = "The manifest with the Deployment to roll (the same file 'check' reads)." };
+        var manifest = new Argument<string>("MANIFEST") { Description = "The manifest with the Deployment to roll (the same file 'check' reads), or '-' for standard input." };
         var app = new Option<string?>("--app")
         {
             Description = "Command that runs one pod, no shell; placeholders {port} and {pod}; env HANDOFF_POD_NAME, PORT, ASPNETCORE_URLS are set. Default: the sample API of samples/ (built).",

@@ -5,11 +5,12 @@ namespace Handoff.Rollout.Lab;
 public sealed class LabManifestException : Exception
 {
     /// <summary>Creates the error.</summary>
-    public LabManifestException(string file, int line, string message)
+    public LabManifestException(string file, int line, string message, int column = 0)
         : base(message)
     {
         File = file;
         Line = line;
+        Column = column;
     }
 
     /// <summary>Creates the error without a position.</summary>
@@ -37,6 +38,10 @@ public sealed class LabManifestException : Exception
     /// <summary>The 1-based line, or 0 when unknown.</summary>
     public int Line { get; }
 
-    /// <summary>"file:line: message", the one line a user sees.</summary>
-    public override string ToString() => Line > 0 ? $"{File}:{Line}: {Message}" : $"{File}: {Message}";
+    /// <summary>The 1-based column, or 0 when unknown.</summary>
+    public int Column { get; }
+
+    /// <summary>"file:line:column: message" (line and column where known), the one line a user sees.</summary>
+    public override string ToString() =>
+        Line <= 0 ? $"{File}: {Message}" : Column > 0 ? $"{File}:{Line}:{Column}: {Message}" : $"{File}:{Line}: {Message}";
 }

@@ -1,62 +1,53 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using Handoff.Analysis.Input;
+using Handoff.Analysis.Manifests;
+using Handoff.Analysis.Yaml;
 
 namespace Handoff.Rollout.Lab;
 
 /// <summary>Reads the one Deployment the lab runs from a manifest file.</summary>
 /// <remarks>
-/// The only place where the lab looks at YAML: when the analyzer's cluster model is available, this class maps
-/// that model to <see cref="LabDeploymentSpec"/> instead. Anything that would change the rollout's timing and
-/// that the lab cannot emulate is an error, never a silent approximation.
+/// The manifest is read by the analyzer's input layer (<see cref="ManifestSet"/>), so <c>lab</c> accepts what
+/// <c>check</c> and <c>explain</c> accept (multi-document YAML, <c>kind: List</c>, <c>-</c> for stdin, the same size,
+/// depth and alias limits) and reports positions the same way. This class maps the Deployment's nodes to
+/// <see cref="LabDeploymentSpec"/>: anything that would change the rollout's timing and that the lab cannot emulate
+/// is an error, never a silent approximation.
 /// </remarks>
 public static partial class LabManifestReader
 {
     private const string PreStopSecondsAnnotation = "handoff.dev/prestop-seconds";
 
-    /// <summary>Reads <paramref name="path"/>; picks the Deployment named <paramref name="workload"/>, or the only one.</summary>
+    /// <summary>Reads <paramref name="path"/> (or standard input for "-"); picks the Deployment named <paramref name="workload"/>, or the only one.</summary>
     /// <exception cref="LabManifestException">The file is unreadable, or the Deployment cannot be run by the lab.</exception>
     public static LabDeploymentSpec Read(string path, string? workload = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new LabManifestException(path, 0, $"Cannot read the manifest: {ex.Message}");
-        }
-
-        return Parse(text, path, workload);
+        return Select(ManifestSet.Load([path]), path, workload);
     }
 
     /// <summary>Reads manifest <paramref name="yaml"/>; <paramref name="file"/> names it in errors.</summary>
     /// <exception cref="LabManifestException">The text is not YAML, or the Deployment cannot be run by the lab.</exception>
     public static LabDeploymentSpec Parse(string yaml, string file, string? workload = null)
     {
-        var stream = new YamlStream();
-        try
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(file);
+        return Select(ManifestSet.Parse([new SourceFile(file, yaml, SourceKind.Manifest)]), file, workload);
+    }
+
+    private static LabDeploymentSpec Select(ManifestSet manifests, string file, string? workload)
+    {
+        // What 'check' would refuse (unreadable, malformed, an alias bomb...) the lab refuses too, with the same words.
+        if (manifests.Errors.Count > 0)
         {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            throw new LabManifestException(file, (int)ex.Start.Line, $"Not valid YAML: {ex.Message}");
+            var first = manifests.Errors[0];
+            throw new LabManifestException(first.File, first.Line ?? 0, first.Message, first.Column ?? 0);
         }
 
-        var deployments = stream.Documents
-            .Select(d => d.RootNode as YamlMappingNode)
-            .Where(n => n is not null && string.Equals(Scalar(n, "kind"), "Deployment", StringComparison.Ordinal))
-            .Cast<YamlMappingNode>()
+        var deployments = manifests.Objects
+            .Where(o => string.Equals(o.Kind, "Deployment", StringComparison.Ordinal))
+            .Where(o => workload is null || string.Equals(o.Name, workload, StringComparison.Ordinal))
             .ToList();
-        if (workload is not null)
-        {
-            deployments = [.. deployments.Where(d => string.Equals(Scalar(Map(d, "metadata"), "name"), workload, StringComparison.Ordinal))];
-        }
-
         if (deployments.Count == 0)
         {
             var what = workload is null ? "Deployment" : $"Deployment named '{workload}'";
@@ -65,20 +56,19 @@ public static partial class LabManifestReader
 
         if (deployments.Count > 1)
         {
-            throw new LabManifestException(file, Line(deployments[1]), $"The manifest has {deployments.Count} Deployments; choose one with --workload NAME.");
+            var second = deployments[1].LocationOf();
+            throw new LabManifestException(second.File, second.Line, $"The manifest has {deployments.Count} Deployments; choose one with --workload NAME.", second.Column);
         }
 
-        return new Reader(file).Deployment(deployments[0]);
+        var deployment = deployments[0];
+        return new Reader(deployment.File.DisplayName).Deployment(deployment.Node);
     }
 
-    private static int Line(YamlNode node) => (int)node.Start.Line;
+    private static YNode? Child(YMap? map, string key) => map?[key];
 
-    private static YamlNode? Child(YamlMappingNode? map, string key) =>
-        map is not null && map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+    private static YMap? Map(YMap? map, string key) => Child(map, key) as YMap;
 
-    private static YamlMappingNode? Map(YamlMappingNode? map, string key) => Child(map, key) as YamlMappingNode;
-
-    private static string? Scalar(YamlMappingNode? map, string key) => (Child(map, key) as YamlScalarNode)?.Value;
+    private static string? Scalar(YMap? map, string key) => Child(map, key) is YScalar { IsNull: false } scalar ? scalar.Value : null;
 
     [GeneratedRegex(@"^\s*(?:/bin/|/usr/bin/)?sleep\s+(?<seconds>\d+(?:\.\d+)?)\s*$", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex ShellSleep();
@@ -87,7 +77,7 @@ public static partial class LabManifestReader
     {
         private readonly List<string> _notes = [];
 
-        public LabDeploymentSpec Deployment(YamlMappingNode deployment)
+        public LabDeploymentSpec Deployment(YMap deployment)
         {
             var metadata = Map(deployment, "metadata");
             var name = Scalar(metadata, "name") ?? throw Error(deployment, "The Deployment has no metadata.name.");
@@ -101,7 +91,7 @@ public static partial class LabManifestReader
             var container = Container(podSpec, name);
             var port = Port(container);
 
-            if (Child(podSpec, "initContainers") is YamlSequenceNode { Children.Count: > 0 } init)
+            if (Child(podSpec, "initContainers") is YSeq { Items.Count: > 0 } init)
             {
                 throw Error(init, "Init containers are not emulated by the lab; remove them from the copy you run in the lab.");
             }
@@ -135,7 +125,7 @@ public static partial class LabManifestReader
             };
         }
 
-        private (bool Recreate, int Surge, int Unavailable) Strategy(YamlMappingNode? strategy, int replicas, string name)
+        private (bool Recreate, int Surge, int Unavailable) Strategy(YMap? strategy, int replicas, string name)
         {
             var type = Scalar(strategy, "type") ?? "RollingUpdate";
             if (string.Equals(type, "Recreate", StringComparison.Ordinal))
@@ -163,29 +153,29 @@ public static partial class LabManifestReader
             return (false, surge, unavailable);
         }
 
-        private YamlMappingNode Container(YamlMappingNode podSpec, string name)
+        private YMap Container(YMap podSpec, string name)
         {
-            if (Child(podSpec, "containers") is not YamlSequenceNode containers || containers.Children.Count == 0)
+            if (Child(podSpec, "containers") is not YSeq containers || containers.Items.Count == 0)
             {
                 throw Error(podSpec, $"Deployment '{name}' has no containers.");
             }
 
-            if (containers.Children.Count > 1)
+            if (containers.Items.Count > 1)
             {
-                throw Error(containers.Children[1], $"Deployment '{name}' has {containers.Children.Count} containers; the lab runs one process per pod.");
+                throw Error(containers.Items[1], $"Deployment '{name}' has {containers.Items.Count} containers; the lab runs one process per pod.");
             }
 
-            return containers.Children[0] as YamlMappingNode
+            return containers.Items[0] as YMap
                 ?? throw Error(containers, "A container must be a mapping.");
         }
 
-        private static int? Port(YamlMappingNode container) =>
-            Child(container, "ports") is YamlSequenceNode { Children.Count: > 0 } ports && ports.Children[0] is YamlMappingNode first
+        private static int? Port(YMap container) =>
+            Child(container, "ports") is YSeq { Items.Count: > 0 } ports && ports.Items[0] is YMap first
                 && int.TryParse(Scalar(first, "containerPort"), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
                 ? port
                 : null;
 
-        private LabPreStop? PreStop(YamlMappingNode? preStop, YamlMappingNode container, int? port, YamlMappingNode? annotations)
+        private LabPreStop? PreStop(YMap? preStop, YMap container, int? port, YMap? annotations)
         {
             if (preStop is null)
             {
@@ -205,7 +195,7 @@ public static partial class LabManifestReader
 
             if (Map(preStop, "exec") is { } exec)
             {
-                var command = (Child(exec, "command") as YamlSequenceNode)?.Children.OfType<YamlScalarNode>().Select(n => n.Value ?? string.Empty).ToList() ?? [];
+                var command = (Child(exec, "command") as YSeq)?.Items.OfType<YScalar>().Select(n => n.Value).ToList() ?? [];
                 var line = string.Join(' ', command);
                 var script = command.Count == 3 && command[0] is "sh" or "/bin/sh" or "bash" or "/bin/bash" && string.Equals(command[1], "-c", StringComparison.Ordinal) ? command[2] : line;
                 var match = ShellSleep().Match(script);
@@ -238,7 +228,7 @@ public static partial class LabManifestReader
             throw Error(preStop, "The preStop hook must be 'sleep', 'exec' or 'httpGet' for the lab.");
         }
 
-        private LabProbe? Probe(YamlMappingNode? probe, YamlMappingNode container, int? port)
+        private LabProbe? Probe(YMap? probe, YMap container, int? port)
         {
             if (probe is null)
             {
@@ -275,7 +265,7 @@ public static partial class LabManifestReader
                 Int(probe, "failureThreshold", 3, min: 1));
         }
 
-        private void CheckPort(YamlMappingNode handler, YamlMappingNode container, int? containerPort, string what)
+        private void CheckPort(YMap handler, YMap container, int? containerPort, string what)
         {
             var value = Scalar(handler, "port");
             if (value is null)
@@ -293,7 +283,7 @@ public static partial class LabManifestReader
                 throw Error(handler, $"The {what} uses port {number}, not the container port {containerPort}; the lab gives each pod one port.");
             }
 
-            var named = (Child(container, "ports") as YamlSequenceNode)?.Children.OfType<YamlMappingNode>()
+            var named = (Child(container, "ports") as YSeq)?.Items.OfType<YMap>()
                 .Any(p => string.Equals(Scalar(p, "name"), value, StringComparison.Ordinal) && string.Equals(Scalar(p, "containerPort"), containerPort?.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
             if (named != true)
             {
@@ -301,15 +291,15 @@ public static partial class LabManifestReader
             }
         }
 
-        private List<KeyValuePair<string, string>> Env(YamlMappingNode container)
+        private List<KeyValuePair<string, string>> Env(YMap container)
         {
             var result = new List<KeyValuePair<string, string>>();
-            if (Child(container, "env") is not YamlSequenceNode env)
+            if (Child(container, "env") is not YSeq env)
             {
                 return result;
             }
 
-            foreach (var item in env.Children.OfType<YamlMappingNode>())
+            foreach (var item in env.Items.OfType<YMap>())
             {
                 var name = Scalar(item, "name") ?? throw Error(item, "An env entry has no name.");
                 if (Map(item, "valueFrom") is { } valueFrom)
@@ -330,7 +320,7 @@ public static partial class LabManifestReader
         }
 
         // The downward API fields that have a meaning on one machine; {pod} is filled in per pod.
-        private string FieldRef(YamlMappingNode valueFrom, string name) => Scalar(Map(valueFrom, "fieldRef"), "fieldPath") switch
+        private string FieldRef(YMap valueFrom, string name) => Scalar(Map(valueFrom, "fieldRef"), "fieldPath") switch
         {
             "metadata.name" => "{pod}",
             "metadata.namespace" => "default",
@@ -338,7 +328,7 @@ public static partial class LabManifestReader
             _ => throw Error(valueFrom, $"Env '{name}' uses a valueFrom the lab cannot resolve (it knows fieldRef metadata.name, metadata.namespace, status.podIP); give it a plain value."),
         };
 
-        private TimeSpan? Declared(YamlMappingNode? annotations, string key)
+        private TimeSpan? Declared(YMap? annotations, string key)
         {
             var value = Scalar(annotations, key);
             if (value is null)
@@ -351,7 +341,7 @@ public static partial class LabManifestReader
                 : throw Error(Child(annotations, key)!, $"Annotation '{key}' must be a number of seconds; got '{value}'.");
         }
 
-        private int Int(YamlMappingNode? map, string key, int fallback, int min)
+        private int Int(YMap? map, string key, int fallback, int min)
         {
             var node = Child(map, key);
             if (node is null)
@@ -359,7 +349,7 @@ public static partial class LabManifestReader
                 return fallback;
             }
 
-            if (node is YamlScalarNode { Value: { } text } && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min)
+            if (node is YScalar { Value: var text } && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min)
             {
                 return value;
             }
@@ -367,10 +357,10 @@ public static partial class LabManifestReader
             throw Error(node, $"'{key}' must be a whole number of at least {min}.");
         }
 
-        private int IntOrPercent(YamlMappingNode? map, string key, string fallback, int replicas, bool roundUp)
+        private int IntOrPercent(YMap? map, string key, string fallback, int replicas, bool roundUp)
         {
             var node = Child(map, key);
-            var text = (node as YamlScalarNode)?.Value ?? fallback;
+            var text = node is YScalar { IsNull: false } scalar ? scalar.Value : fallback;
             if (text.EndsWith('%') && int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var percent))
             {
                 var exact = replicas * percent / 100.0;
@@ -385,6 +375,6 @@ public static partial class LabManifestReader
             throw Error(node!, $"'{key}' must be a whole number or a percentage; got '{text}'.");
         }
 
-        private LabManifestException Error(YamlNode node, string message) => new(file, node is null ? 0 : Line(node), message);
+        private LabManifestException Error(YNode node, string message) => new(file, node.Start.Line, message, node.Start.Column);
     }
 }

@@ -7,10 +7,10 @@ namespace Handoff.Rollout.Tests.Lab;
 public class LabCliTests
 {
     [Theory(Timeout = 60_000)]
-    [InlineData("exec-probe.yaml", new string[0], "exec-probe.yaml:13: The lab runs httpGet and tcpSocket probes; exec and grpc probes are not emulated.")]
+    [InlineData("exec-probe.yaml", new string[0], "exec-probe.yaml:13:13: The lab runs httpGet and tcpSocket probes; exec and grpc probes are not emulated.")]
     [InlineData("smoke-naive.yaml", new[] { "--propagation", "soon" }, "--propagation 'soon' is not a duration like '2s' or a range like '1s..4s'.")]
     [InlineData("smoke-naive.yaml", new[] { "--rps", "0" }, "--rps must be between 1 and 100000; got 0.")]
-    [InlineData("missing.yaml", new string[0], "Cannot read the manifest")]
+    [InlineData("missing.yaml", new string[0], "missing.yaml: No such file or directory.")]
     public async Task Lab_BadInput_PrintsOneLineAndExits2(string fixture, string[] extra, string expected)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };

@@ -111,12 +111,43 @@ public class LabManifestReaderTests
     }
 
     [Fact]
-    public void Parse_InvalidYaml_FailsWithTheLine()
+    public void Parse_InvalidYaml_FailsWithLineAndColumnInCheckWords()
     {
-        var error = Should.Throw<LabManifestException>(() => LabManifestReader.Parse("kind: Deployment\nspec: [\n", "bad.yaml"));
+        const string yaml = "apiVersion: apps/v1\nkind: Deployment\nspec: [\n";
+        var check = Handoff.Analysis.Manifests.ManifestSet.FromText(yaml, "bad.yaml").Errors.ShouldHaveSingleItem();
 
-        error.Line.ShouldBeGreaterThan(0);
-        error.Message.ShouldStartWith("Not valid YAML");
+        var error = Should.Throw<LabManifestException>(() => LabManifestReader.Parse(yaml, "bad.yaml"));
+
+        error.ToString().ShouldBe(check.ToString(), "lab and check read manifests with the same reader");
+        error.Line.ShouldBe(4);
+        error.Column.ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public void Parse_KindList_FindsTheDeploymentInside()
+    {
+        var yaml = "apiVersion: v1\nkind: List\nitems:\n" + string.Join('\n', Deployment("ports: [{containerPort: 8080}]").Split('\n').Select(l => l.Length == 0 ? l : "  " + l)).Replace("  apiVersion: apps/v1", "- apiVersion: apps/v1");
+
+        var spec = LabManifestReader.Parse(yaml, "list.yaml");
+
+        spec.Name.ShouldBe("web");
+        spec.ContainerPort.ShouldBe(8080);
+    }
+
+    [Fact]
+    public void Parse_AliasBomb_IsRefusedAsCheckRefusesIt()
+    {
+        var lines = new List<string> { "a: &a [x, x, x, x, x, x, x, x, x]" };
+        var previous = "a";
+        foreach (var name in new[] { "b", "c", "d", "e", "f", "g", "h", "i" })
+        {
+            lines.Add($"{name}: &{name} [{string.Join(", ", Enumerable.Repeat("*" + previous, 9))}]");
+            previous = name;
+        }
+
+        var error = Should.Throw<LabManifestException>(() => LabManifestReader.Parse(string.Join('\n', lines) + "\n", "bomb.yaml"));
+
+        error.Message.ShouldContain("alias bomb");
     }
 
     [Theory]
