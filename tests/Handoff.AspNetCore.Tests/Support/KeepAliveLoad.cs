@@ -18,6 +18,7 @@ internal sealed class KeepAliveLoad : IAsyncDisposable
     private long _sent;
     private long _ok;
     private long _refused;
+    private long _unaccepted;
     private long _failed;
     private long _connectionClose;
     private long _connections;
@@ -30,6 +31,13 @@ internal sealed class KeepAliveLoad : IAsyncDisposable
 
     /// <summary>Gets the requests whose connection the server refused: the listener was closed, nothing was accepted.</summary>
     public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>
+    /// Gets the requests reset on a connection that had not carried a response yet: the kernel completed the
+    /// handshake, but the listening socket closed with the connection still in its accept queue, so the app never
+    /// saw it. Like <see cref="Refused"/>, nothing was accepted; in a cluster no connection arrives that late.
+    /// </summary>
+    public long ResetBeforeAccept => Interlocked.Read(ref _unaccepted);
 
     /// <summary>Gets the requests that failed in any other way.</summary>
     public long Failed => Interlocked.Read(ref _failed);
@@ -53,9 +61,10 @@ internal sealed class KeepAliveLoad : IAsyncDisposable
         var load = new KeepAliveLoad(maxRequests);
         for (var i = 0; i < clients; i++)
         {
-            var client = load.CreateClient();
+            var connection = new ConnectionState();
+            var client = load.CreateClient(connection);
             load._clients.Add(client);
-            load._workers.Add(Task.Run(() => load.RunAsync(client, target, pause)));
+            load._workers.Add(Task.Run(() => load.RunAsync(client, connection, target, pause)));
         }
 
         return load;
@@ -85,7 +94,7 @@ internal sealed class KeepAliveLoad : IAsyncDisposable
         }
     }
 
-    private HttpClient CreateClient()
+    private HttpClient CreateClient(ConnectionState connection)
     {
         var handler = new SocketsHttpHandler
         {
@@ -98,6 +107,7 @@ internal sealed class KeepAliveLoad : IAsyncDisposable
                 {
                     await socket.ConnectAsync(context.DnsEndPoint, ct);
                     Interlocked.Increment(ref _connections);
+                    connection.Answered = false;
                     return new NetworkStream(socket, ownsSocket: true);
                 }
                 catch
@@ -110,7 +120,7 @@ internal sealed class KeepAliveLoad : IAsyncDisposable
         return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    private async Task RunAsync(HttpClient client, Uri target, TimeSpan pause)
+    private async Task RunAsync(HttpClient client, ConnectionState connection, Uri target, TimeSpan pause)
     {
         while (!_stop.IsCancellationRequested && Interlocked.Increment(ref _sent) <= _maxRequests)
         {
@@ -119,6 +129,7 @@ internal sealed class KeepAliveLoad : IAsyncDisposable
             {
                 using var response = await client.GetAsync(target, CancellationToken.None);
                 await response.Content.ReadAsStringAsync(CancellationToken.None);
+                connection.Answered = true;
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     Interlocked.Increment(ref _ok);
@@ -140,6 +151,11 @@ internal sealed class KeepAliveLoad : IAsyncDisposable
                 Interlocked.Increment(ref _refused);
                 await PauseAsync(TimeSpan.FromMilliseconds(20));
             }
+            catch (HttpRequestException ex) when (!connection.Answered && IsReset(ex))
+            {
+                Interlocked.Increment(ref _unaccepted);
+                await PauseAsync(TimeSpan.FromMilliseconds(20));
+            }
             catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException)
             {
                 Record(ref _failed, $"{ex.GetType().Name}: {ex.Message} {ex.InnerException?.Message}");
@@ -147,6 +163,19 @@ internal sealed class KeepAliveLoad : IAsyncDisposable
 
             await PauseAsync(pause);
         }
+    }
+
+    private static bool IsReset(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task PauseAsync(TimeSpan pause)
@@ -167,6 +196,18 @@ internal sealed class KeepAliveLoad : IAsyncDisposable
         lock (Errors)
         {
             Errors.Add(error);
+        }
+    }
+
+    /// <summary>Whether the client's current connection has carried a response yet (one connection per client).</summary>
+    private sealed class ConnectionState
+    {
+        private volatile bool _answered;
+
+        public bool Answered
+        {
+            get => _answered;
+            set => _answered = value;
         }
     }
 }
