@@ -106,6 +106,11 @@ public sealed class CheckCommandTests : IDisposable
         run.Stderr.ShouldNotContain("   at ");
         run.Stdout.ShouldContain("HO101", customMessage: "the good file is still analysed");
         run.Stdout.ShouldContain("3 files (1 not read)", customMessage: "the binary file is refused before reading; the malformed one is read up to its error");
+
+        var json = await CliRunner.RunAsync(["check", bad, binary, Sample("naive.yaml"), "--format", "json"]);
+        using var doc = JsonDocument.Parse(json.Stdout);
+        doc.RootElement.GetProperty("summary").GetProperty("files").GetInt32().ShouldBe(2);
+        doc.RootElement.GetProperty("summary").GetProperty("filesNotRead").GetInt32().ShouldBe(1);
     }
 
     [Fact]

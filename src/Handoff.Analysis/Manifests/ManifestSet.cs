@@ -6,6 +6,8 @@ namespace Handoff.Analysis.Manifests;
 /// <summary>Every object and Dockerfile of the input, with the errors met while reading them.</summary>
 public sealed class ManifestSet
 {
+    private IReadOnlyList<string>? _unread;
+
     private ManifestSet(IReadOnlyList<SourceFile> files, IReadOnlyList<KubeObject> objects, IReadOnlyList<InputError> errors,
         IReadOnlyDictionary<SourceFile, IReadOnlyList<YamlDocument>> documents)
     {
@@ -23,6 +25,9 @@ public sealed class ManifestSet
 
     /// <summary>Problems with the input; the rest of it is still analysed.</summary>
     public IReadOnlyList<InputError> Errors { get; }
+
+    /// <summary>Files given that could not be read at all (missing, too big, binary): named by their errors, not in <see cref="Files"/>.</summary>
+    public IReadOnlyList<string> Unread => _unread ??= FindUnread();
 
     /// <summary>The YAML documents of each manifest file.</summary>
     public IReadOnlyDictionary<SourceFile, IReadOnlyList<YamlDocument>> Documents { get; }
@@ -125,6 +130,12 @@ public sealed class ManifestSet
         var name = (metadata?["name"] as YScalar)?.Value ?? string.Empty;
         var ns = metadata?["namespace"] is YScalar { IsNull: false } nsScalar ? nsScalar.Value : null;
         objects.Add(new KubeObject(file, doc, map, apiVersion, kind, name, ns, metadata));
+    }
+
+    private List<string> FindUnread()
+    {
+        var read = Files.Select(f => f.DisplayName).ToHashSet(StringComparer.Ordinal);
+        return [.. Errors.Select(e => e.File).Where(f => !read.Contains(f)).Distinct(StringComparer.Ordinal)];
     }
 
     private static InputError Error(SourceFile file, YNode node, string message) =>

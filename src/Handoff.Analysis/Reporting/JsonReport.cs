@@ -49,6 +49,7 @@ public static class JsonReport
         w.WriteString("profile", result.Profile.Profile.Id);
         w.WriteString("profileReason", result.Profile.Reason);
         w.WriteNumber("files", result.Model.Manifests.Files.Count);
+        w.WriteNumber("filesNotRead", result.Model.Manifests.Unread.Count);
         w.WriteNumber("objects", result.Model.Objects.Count);
         w.WriteNumber("workloads", result.Model.Workloads.Count);
         w.WriteNumber("errors", result.Findings.Count(f => f.Severity == Severity.Error));

@@ -13,10 +13,7 @@ internal static class CheckTextRenderer
     public static void Render(IAnsiConsole console, AnalysisResult result, Severity failOn, bool failNever)
     {
         var files = result.Model.Manifests.Files.Count;
-
-        // Files refused before reading (too big, binary, missing) are not in the model; say so in the count.
-        var read = result.Model.Manifests.Files.Select(f => f.DisplayName).ToHashSet(StringComparer.Ordinal);
-        var unread = result.Errors.Select(e => e.File).Where(f => !read.Contains(f)).Distinct(StringComparer.Ordinal).Count();
+        var unread = result.Model.Manifests.Unread.Count;
         var fileCount = unread == 0 ? $"{files} file{Plural(files)}" : $"{files + unread} files ({unread} not read)";
         var profile = result.Profile;
         console.MarkupLine($"[bold]Handoff check[/]: {fileCount}, {result.Model.Objects.Count} object{Plural(result.Model.Objects.Count)}, {result.Model.Workloads.Count} workload{Plural(result.Model.Workloads.Count)}.");
