@@ -73,15 +73,18 @@ public static class LiveVerifier
         try
         {
             await Task.WhenAny(load, Task.Delay(options.Rollout.Baseline, cancellationToken));
+            // Completed is read first: Failed, read after it, can only have grown, so 'every one failed' is not missed.
             var counters = generator.Counters;
-            if (counters.Completed > 0 && counters.Failed == counters.Completed)
+            var completed = counters.Completed;
+            var failed = counters.Failed;
+            if (completed > 0 && failed >= completed)
             {
                 // Nothing works before the rollout: restarting someone's Deployment would prove nothing.
                 await stopLoad.CancelAsync();
                 await load;
                 throw new BaselineFailedException(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"every request of the {options.Rollout.Baseline.TotalSeconds:0.#} s baseline failed ({counters.Failed} of {counters.Completed}) before any rollout, so none was started. First error: {counters.FirstError ?? "a 5xx response"}.{Hint(options, counters.FirstError)}"));
+                    $"every request of the {options.Rollout.Baseline.TotalSeconds:0.#} s baseline failed ({completed} of {completed}) before any rollout, so none was started. First error: {counters.FirstError ?? "a 5xx response"}.{Hint(options, counters.FirstError)}"));
             }
 
             progress?.Report($"baseline: {counters.Sent} sent, {counters.Failed} failed; starting the rollout");
