@@ -140,7 +140,8 @@ public sealed partial class SigtermTests
         load.ResetBeforeAccept.ShouldBe(0, "the delay ended while traffic was still arriving");
         load.LastAnsweredSent.ShouldBeGreaterThan(signalled + TimeSpan.FromSeconds(1));
         (closed - load.LastAnsweredSent).ShouldBeGreaterThan(TimeSpan.FromSeconds(Quiet - 0.05));
-        (closed - load.LastAnsweredDone).ShouldBeLessThan(TimeSpan.FromSeconds(Quiet + 0.5));
+        // Ended by the quiet period, not the 20 s ceiling; 2 s of slack for timers that fire late on a shared VM.
+        (closed - load.LastAnsweredDone).ShouldBeLessThan(TimeSpan.FromSeconds(Quiet + 2));
         probes.ShouldBeGreaterThan(10, "readiness probes kept coming and did not extend the delay");
         (await app.WaitForExitAsync(ExitTimeout)).ShouldBe(0);
         app.LinesWithEvent(LogEvents.DelayEnded).ShouldHaveSingleItem().ShouldContain("(Quiet)");

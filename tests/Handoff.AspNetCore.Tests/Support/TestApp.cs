@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using Handoff.AspNetCore.Shutdown;
 using Microsoft.AspNetCore.Builder;
@@ -26,6 +28,22 @@ internal sealed class TestApp : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>Gets the server-side arrival times (<see cref="Stopwatch"/> timestamps) of requests to "/".</summary>
+    public ConcurrentQueue<long> RootArrivals { get; } = new();
+
+    /// <summary>Gets when the server finished answering the preStop endpoint (a <see cref="Stopwatch"/> timestamp; 0 until then).</summary>
+    public long PreStopAnswered => Interlocked.Read(ref _preStopAnswered);
+
+    /// <summary>Gets when the last request to "/slow" began on the server (a <see cref="Stopwatch"/> timestamp; 0 until one does).</summary>
+    public long SlowStarted => Interlocked.Read(ref _slowStarted);
+
+    /// <summary>Gets when the last request to "/slow" finished its wait on the server (0 until one does).</summary>
+    public long SlowFinished => Interlocked.Read(ref _slowFinished);
+
+    private long _preStopAnswered;
+    private long _slowStarted;
+    private long _slowFinished;
+
     public static async Task<TestApp> StartAsync(
         Action<HandoffOptions>? configure = null,
         Action<IHealthChecksBuilder>? healthChecks = null,
@@ -52,17 +70,43 @@ internal sealed class TestApp : IAsyncDisposable
         healthChecks?.Invoke(builder.Services.AddHealthChecks());
 
         var app = builder.Build();
+        TestApp? created = null;
+
+        // Server-side times, so that timing tests do not depend on when a starved client thread got to run.
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            if (context.Request.Path == "/handoff/prestop" && created is not null)
+            {
+                Interlocked.Exchange(ref created._preStopAnswered, Stopwatch.GetTimestamp());
+            }
+        });
         app.MapHandoffProbes();
         app.MapHandoffPreStop();
-        app.MapGet("/", () => "ok");
+        app.MapGet("/", () =>
+        {
+            created?.RootArrivals.Enqueue(Stopwatch.GetTimestamp());
+            return "ok";
+        });
         app.MapGet("/slow", async (int ms, CancellationToken ct) =>
         {
+            if (created is not null)
+            {
+                Interlocked.Exchange(ref created._slowStarted, Stopwatch.GetTimestamp());
+            }
+
             await Task.Delay(ms, ct);
+            if (created is not null)
+            {
+                Interlocked.Exchange(ref created._slowFinished, Stopwatch.GetTimestamp());
+            }
+
             return "slow ok";
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestApp(app, new Uri(address));
+        created = new TestApp(app, new Uri(address));
+        return created;
     }
 
     /// <summary>Starts the host's stop sequence (what SIGTERM leads to) without waiting for it.</summary>
