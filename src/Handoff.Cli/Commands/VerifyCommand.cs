@@ -3,6 +3,7 @@ using Handoff.Cli.Rendering;
 using System.Globalization;
 using Handoff.Rollout.Lab;
 using Handoff.Rollout.Live;
+using Handoff.Rollout.Load;
 using Handoff.Rollout.Reports;
 
 namespace Handoff.Cli.Commands;
@@ -49,7 +50,7 @@ internal static class VerifyCommand
         command.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
             var errors = new List<string>();
-            if (!Uri.TryCreate(r.GetValue(url), UriKind.Absolute, out var target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
+            if (!Uri.TryCreate(r.GetValue(url), UriKind.Absolute, out var target) || !LoadOptions.IsSupportedTarget(target))
             {
                 errors.Add($"--url '{r.GetValue(url)}' must be an absolute http:// or https:// URL.");
             }

@@ -59,11 +59,18 @@ public sealed record LoadOptions
     /// <summary>Accept any server certificate on an https:// target (a self-signed test endpoint). Defaults to false.</summary>
     public bool SkipCertificateCheck { get; init; }
 
+    /// <summary>Whether the generator can load <paramref name="target"/>: an absolute http:// or https:// URL.</summary>
+    public static bool IsSupportedTarget(Uri target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return target.IsAbsoluteUri && (target.Scheme == Uri.UriSchemeHttp || target.Scheme == Uri.UriSchemeHttps);
+    }
+
     /// <summary>Every problem with these options, empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (!Target.IsAbsoluteUri || (Target.Scheme != Uri.UriSchemeHttp && Target.Scheme != Uri.UriSchemeHttps))
+        if (!IsSupportedTarget(Target))
         {
             errors.Add($"The target '{Target}' must be an absolute http:// or https:// URL.");
         }
