@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Handoff.Analysis.Model;
 
 /// <summary>Annotations a user adds where the manifest cannot show a fact (DESIGN.md, "Declarations").</summary>
@@ -28,13 +26,7 @@ public static class HandoffAnnotations
             return null;
         }
 
-        text = text.Trim();
-        if (text.EndsWith('s'))
-        {
-            text = text[..^1];
-        }
-
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 ? seconds : null;
+        return Kubernetes.Durations.ParseSeconds(text);
     }
 
     /// <summary>The rule ids suppressed on the object or its pod template.</summary>

@@ -214,6 +214,9 @@ public sealed class Workload
         return first is null ? [] : [first];
     }
 
+    /// <summary>Whether a container name is a well-known proxy or helper sidecar (istio-proxy, linkerd-proxy...).</summary>
+    internal static bool IsKnownSidecar(string name) => KnownSidecars.Contains(name);
+
     private static readonly HashSet<string> KnownSidecars = new(StringComparer.Ordinal)
     {
         "istio-proxy", "linkerd-proxy", "envoy", "cloud-sql-proxy", "cloudsql-proxy", "oauth2-proxy",

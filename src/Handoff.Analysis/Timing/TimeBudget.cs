@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
+using Handoff.Analysis.Kubernetes;
 using Handoff.Analysis.Model;
 
 namespace Handoff.Analysis.Timing;
@@ -25,14 +24,14 @@ public enum PreStopSource
 
 /// <summary>
 /// The termination time budget of one workload, the model every part of Handoff shares (DESIGN.md): two tracks
-/// start at t=0; Track A runs preStop for S, sends SIGTERM, and SIGKILL at the grace period G; Track B removes the
-/// endpoint from each data plane after its latency P. Requests fail while the process is gone but a plane still
-/// sends, so the exposure window is max(0, P - S).
+/// start at t=0; Track A (<see cref="PodTermination"/>, the kubelet's schedule) runs preStop for S, sends SIGTERM,
+/// and SIGKILL at the grace period G; Track B removes the endpoint from each data plane after its latency P.
+/// Requests fail while the process is gone but a plane still sends, so the exposure window is max(0, P - S).
 /// </summary>
-public sealed partial record TimeBudget
+public sealed record TimeBudget
 {
-    /// <summary>The kubelet's one-off extension when preStop is still running at the grace period.</summary>
-    public const double KubeletExtensionSeconds = 2;
+    /// <summary>The kubelet's minimum time between SIGTERM and SIGKILL, which extends G for a preStop that used it up.</summary>
+    public const double KubeletExtensionSeconds = PodTermination.MinimumKillDelaySeconds;
 
     /// <summary>The default app drain time D when none is declared (seed 001's stateless HTTP example).</summary>
     public const double DefaultDrainSeconds = 20;
@@ -46,23 +45,26 @@ public sealed partial record TimeBudget
     /// <summary>The profile in force for this workload, and why.</summary>
     public required ProfileChoice Profile { get; init; }
 
-    /// <summary>The serving container the budget is computed for (null when the workload has no containers).</summary>
-    public Container? Container { get; init; }
+    /// <summary>Track A for the container that receives the traffic: the kubelet's schedule.</summary>
+    public required PodTermination Termination { get; init; }
 
-    /// <summary>How long the preStop hook runs, seconds (0 when none or unknown).</summary>
-    public double PreStopSeconds { get; init; }
+    /// <summary>The serving container the budget is computed for (null when the workload has no containers).</summary>
+    public Container? Container => Termination.Container;
+
+    /// <summary>How long the preStop hook runs, seconds (0 when none or unknown; a lower bound when it runs other commands after sleeping).</summary>
+    public double PreStopSeconds => Termination.PreStop.Seconds ?? 0;
 
     /// <summary>How <see cref="PreStopSeconds"/> was found.</summary>
-    public PreStopSource PreStopSource { get; init; }
+    public PreStopSource PreStopSource => Termination.PreStop.Source;
 
     /// <summary>An in-app delay after SIGTERM (handoff.dev/shutdown-delay-seconds), seconds.</summary>
-    public double InAppDelaySeconds { get; init; }
+    public double InAppDelaySeconds => Termination.InAppDelaySeconds;
 
-    /// <summary>S: time from deletion until the process stops taking new requests = preStop + in-app delay.</summary>
-    public double StopListeningSeconds => Math.Min(PreStopSeconds, GracePeriodSeconds) + InAppDelaySeconds;
+    /// <summary>S: time from deletion until the process stops taking new requests = preStop + in-app delay (0 + delay when the preStop length is unknown).</summary>
+    public double StopListeningSeconds => Termination.StopsListeningAt ?? Math.Min(InAppDelaySeconds, SigkillAtSeconds);
 
     /// <summary>G: terminationGracePeriodSeconds (30 by default).</summary>
-    public double GracePeriodSeconds { get; init; }
+    public double GracePeriodSeconds => Termination.GraceSeconds;
 
     /// <summary>D: the app's drain time.</summary>
     public double DrainSeconds { get; init; }
@@ -82,19 +84,19 @@ public sealed partial record TimeBudget
     /// <summary>Seconds during which new requests still arrive after the process stopped listening: max(0, P - S).</summary>
     public double ExposureSeconds => Math.Max(0, PropagationSeconds - StopListeningSeconds);
 
-    /// <summary>Whether preStop is still running when the grace period ends (the kubelet then adds 2 s).</summary>
-    public bool PreStopOutlastsGrace => PreStopSeconds >= GracePeriodSeconds && PreStopSource != PreStopSource.None;
+    /// <summary>Whether preStop is still running when the grace period ends (the kubelet then cuts it and kills 2 s later).</summary>
+    public bool PreStopOutlastsGrace => Termination.PreStopCutAtGrace;
 
-    /// <summary>When SIGTERM reaches PID 1: after preStop, or at G if preStop is still running.</summary>
-    public double SigtermAtSeconds => PreStopOutlastsGrace ? GracePeriodSeconds : PreStopSeconds;
+    /// <summary>When SIGTERM reaches PID 1: after preStop, or at G if preStop is still running (0 when the preStop length is unknown).</summary>
+    public double SigtermAtSeconds => Termination.SigtermAt ?? 0;
 
-    /// <summary>When SIGKILL comes: at G, or G + 2 when the kubelet extended the grace period for preStop.</summary>
-    public double SigkillAtSeconds => PreStopOutlastsGrace ? GracePeriodSeconds + KubeletExtensionSeconds : GracePeriodSeconds;
+    /// <summary>When SIGKILL comes: the rest of G after preStop, at least 2 s after SIGTERM (G when the preStop length is unknown).</summary>
+    public double SigkillAtSeconds => Termination.SigkillAt ?? Math.Max(GracePeriodSeconds, PodTermination.MinimumKillDelaySeconds);
 
     /// <summary>The grace period the formula asks for: S + D + B.</summary>
     public double RequiredGraceSeconds => StopListeningSeconds + DrainSeconds + BufferSeconds;
 
-    /// <summary>Time left for draining after the process stops listening: G - S.</summary>
+    /// <summary>Time left for draining after the process stops listening: SIGKILL - S.</summary>
     public double DrainWindowSeconds => Math.Max(0, SigkillAtSeconds - StopListeningSeconds);
 
     /// <summary>Failed requests expected per terminated pod at <paramref name="requestsPerSecond"/> to that pod, with no retries.</summary>
@@ -110,19 +112,12 @@ public sealed partial record TimeBudget
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(choice);
         var profile = choice.Profile;
-        var container = workload.ServingContainers.Count > 0 ? workload.ServingContainers[0]
-            : workload.Pod.Containers.Count > 0 ? workload.Pod.Containers[0] : null;
-        var (preStop, source) = PreStopDuration(workload, container);
         var declaredDrain = HandoffAnnotations.Seconds(workload, HandoffAnnotations.DrainSeconds);
         return new TimeBudget
         {
             Workload = workload,
             Profile = choice,
-            Container = container,
-            PreStopSeconds = preStop,
-            PreStopSource = source,
-            InAppDelaySeconds = HandoffAnnotations.Seconds(workload, HandoffAnnotations.ShutdownDelaySeconds) ?? 0,
-            GracePeriodSeconds = workload.Pod.GracePeriodSeconds,
+            Termination = PodTermination.Of(workload),
             DrainSeconds = declaredDrain ?? DefaultDrainSeconds,
             DrainDeclared = declaredDrain is not null,
             BufferSeconds = DefaultBufferSeconds,
@@ -130,54 +125,18 @@ public sealed partial record TimeBudget
         };
     }
 
-    /// <summary>Reads how long a preStop hook runs.</summary>
+    /// <summary>Reads how long a preStop hook runs (see <see cref="PreStopHook"/>; 0 when unknown).</summary>
     public static (double Seconds, PreStopSource Source) PreStopDuration(Workload workload, Container? container)
     {
-        ArgumentNullException.ThrowIfNull(workload);
-        var hook = container?.PreStop;
-        if (hook is null)
-        {
-            return (0, PreStopSource.None);
-        }
-
-        if (HandoffAnnotations.Seconds(workload, HandoffAnnotations.PreStopSeconds) is { } declared)
-        {
-            return (declared, PreStopSource.Declared);
-        }
-
-        return hook.Kind switch
-        {
-            HandlerKind.Sleep => (hook.SleepSeconds ?? 0, PreStopSource.SleepAction),
-            HandlerKind.Exec when ExecSleepSeconds(hook.Command) is { } seconds => (seconds, PreStopSource.ExecSleep),
-            _ => (0, PreStopSource.Unknown),
-        };
+        var hook = PreStopHook.Of(workload, container);
+        return (hook.Seconds ?? 0, hook.Source);
     }
 
-    /// <summary>Finds the sleep in an exec hook: ["sleep","10"], ["/bin/sh","-c","sleep 10 &amp;&amp; ..."]; null when there is none.</summary>
+    /// <summary>The seconds an exec hook sleeps (see <see cref="ExecCommand"/>); null when it does not sleep.</summary>
     public static double? ExecSleepSeconds(IReadOnlyList<string> command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (command.Count == 0)
-        {
-            return null;
-        }
-
-        var text = string.Join(' ', command);
-        var match = SleepPattern().Match(text);
-        if (!match.Success)
-        {
-            return null;
-        }
-
-        var value = double.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture);
-        return match.Groups["unit"].Value switch
-        {
-            "m" => value * 60,
-            "h" => value * 3600,
-            _ => value,
-        };
+        var exec = ExecCommand.Read(command);
+        return exec.Sleeps ? exec.SleepSeconds : null;
     }
-
-    [GeneratedRegex(@"(?:^|[\s;&|/""'])sleep\s+(?<n>\d+(?:\.\d+)?)(?<unit>[smh]?)\b", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex SleepPattern();
 }

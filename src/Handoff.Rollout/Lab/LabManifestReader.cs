@@ -1,25 +1,28 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Handoff.Analysis.Input;
+using Handoff.Analysis.Kubernetes;
 using Handoff.Analysis.Manifests;
+using Handoff.Analysis.Model;
+using Handoff.Analysis.Timing;
 using Handoff.Analysis.Yaml;
 
 namespace Handoff.Rollout.Lab;
 
-/// <summary>Reads the one Deployment the lab runs from a manifest file.</summary>
+/// <summary>Maps the one Deployment the lab runs from the analyzer's model to a <see cref="LabDeploymentSpec"/>.</summary>
 /// <remarks>
-/// The manifest is read by the analyzer's input layer (<see cref="ManifestSet"/>), so <c>lab</c> accepts what
-/// <c>check</c> and <c>explain</c> accept (multi-document YAML, <c>kind: List</c>, <c>-</c> for stdin, the same size,
-/// depth and alias limits) and reports positions the same way. This class maps the Deployment's nodes to
-/// <see cref="LabDeploymentSpec"/>: anything that would change the rollout's timing and that the lab cannot emulate
-/// is an error, never a silent approximation.
+/// A thin adapter: the manifest is read by the analyzer's input layer (<see cref="ManifestSet"/>, so <c>lab</c> accepts
+/// what <c>check</c> accepts), typed by its model (<see cref="ClusterModel"/>), and its timing comes from the one
+/// Kubernetes model (<see cref="PodTermination"/> for Track A, the Deployment controller's rounding for the rollout).
+/// What the lab cannot emulate, and what the API server would reject, is collected with its position and reported
+/// all at once; nothing is silently approximated.
 /// </remarks>
-public static partial class LabManifestReader
+public static class LabManifestReader
 {
-    private const string PreStopSecondsAnnotation = "handoff.dev/prestop-seconds";
+    /// <summary>The Kubernetes version whose API rules the lab applies (the analyzer's default).</summary>
+    public static KubernetesVersion Version => KubernetesVersion.Default;
 
     /// <summary>Reads <paramref name="path"/> (or standard input for "-"); picks the Deployment named <paramref name="workload"/>, or the only one.</summary>
-    /// <exception cref="LabManifestException">The file is unreadable, or the Deployment cannot be run by the lab.</exception>
+    /// <exception cref="LabManifestException">The file is unreadable, or the Deployment cannot be run by the lab (every problem is listed).</exception>
     public static LabDeploymentSpec Read(string path, string? workload = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -37,71 +40,76 @@ public static partial class LabManifestReader
 
     private static LabDeploymentSpec Select(ManifestSet manifests, string file, string? workload)
     {
-        // What 'check' would refuse (unreadable, malformed, an alias bomb...) the lab refuses too, with the same words.
-        if (manifests.Errors.Count > 0)
-        {
-            var first = manifests.Errors[0];
-            throw new LabManifestException(first.File, first.Line ?? 0, first.Message, first.Column ?? 0);
-        }
-
-        var deployments = manifests.Objects
-            .Where(o => string.Equals(o.Kind, "Deployment", StringComparison.Ordinal))
-            .Where(o => workload is null || string.Equals(o.Name, workload, StringComparison.Ordinal))
+        // What 'check' would refuse (unreadable, malformed, an alias bomb, a mistyped field) the lab refuses too, with the same words.
+        var model = ClusterModel.Build(manifests);
+        var deployments = model.Workloads
+            .Where(w => string.Equals(w.Kind, "Deployment", StringComparison.Ordinal))
+            .Where(w => workload is null || string.Equals(w.Name, workload, StringComparison.Ordinal))
             .ToList();
-        if (deployments.Count == 0)
+        var errors = new List<InputError>(model.Errors);
+        if (errors.Count == 0 && deployments.Count == 0)
         {
             var what = workload is null ? "Deployment" : $"Deployment named '{workload}'";
-            throw new LabManifestException(file, 1, $"The manifest has no {what}; the lab runs one Deployment.");
+            errors.Add(new InputError(file, 1, null, $"The manifest has no {what}; the lab runs one Deployment."));
         }
 
         if (deployments.Count > 1)
         {
-            var second = deployments[1].LocationOf();
-            throw new LabManifestException(second.File, second.Line, $"The manifest has {deployments.Count} Deployments; choose one with --workload NAME.", second.Column);
+            var second = deployments[1].Object.LocationOf();
+            errors.Add(new InputError(second.File, second.Line, second.Column, $"The manifest has {deployments.Count} Deployments; choose one with --workload NAME."));
         }
 
-        var deployment = deployments[0];
-        return new Reader(deployment.File.DisplayName).Deployment(deployment.Node);
+        if (errors.Count > 0)
+        {
+            throw new LabManifestException(errors);
+        }
+
+        var adapter = new Adapter(deployments[0]);
+        var spec = adapter.Map();
+        return adapter.Errors.Count > 0 ? throw new LabManifestException(adapter.Errors) : spec;
     }
 
-    private static YNode? Child(YMap? map, string key) => map?[key];
-
-    private static YMap? Map(YMap? map, string key) => Child(map, key) as YMap;
-
-    private static string? Scalar(YMap? map, string key) => Child(map, key) is YScalar { IsNull: false } scalar ? scalar.Value : null;
-
-    [GeneratedRegex(@"^\s*(?:/bin/|/usr/bin/)?sleep\s+(?<seconds>\d+(?:\.\d+)?)\s*$", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex ShellSleep();
-
-    private sealed class Reader(string file)
+    private sealed class Adapter(Workload deployment)
     {
         private readonly List<string> _notes = [];
 
-        public LabDeploymentSpec Deployment(YMap deployment)
+        public List<InputError> Errors { get; } = [];
+
+        public LabDeploymentSpec Map()
         {
-            var metadata = Map(deployment, "metadata");
-            var name = Scalar(metadata, "name") ?? throw Error(deployment, "The Deployment has no metadata.name.");
-            var spec = Map(deployment, "spec") ?? throw Error(deployment, $"Deployment '{name}' has no spec.");
-            var replicas = Int(spec, "replicas", 1, min: 1);
-            var template = Map(spec, "template") ?? throw Error(spec, $"Deployment '{name}' has no spec.template.");
-            var podSpec = Map(template, "spec") ?? throw Error(template, $"Deployment '{name}' has no spec.template.spec.");
-            var annotations = Map(Map(template, "metadata"), "annotations");
-
-            var (recreate, surge, unavailable) = Strategy(Map(spec, "strategy"), replicas, name);
-            var container = Container(podSpec, name);
-            var port = Port(container);
-
-            if (Child(podSpec, "initContainers") is YSeq { Items.Count: > 0 } init)
+            var name = deployment.Name;
+            var pod = deployment.Pod;
+            if (deployment.EffectiveReplicas < 1)
             {
-                throw Error(init, "Init containers are not emulated by the lab; remove them from the copy you run in the lab.");
+                Error(deployment.Object.Node["spec"], $"Deployment '{name}' has 0 replicas; the lab needs at least 1.");
             }
 
-            if (Child(container, "livenessProbe") is not null)
+            if (pod.Containers.Count == 0)
+            {
+                Error(pod.SpecNode, $"Deployment '{name}' has no containers.");
+                return Empty(name);
+            }
+
+            if (pod.Containers.Count > 1)
+            {
+                Error(pod.Containers[1].Node, $"Deployment '{name}' has {pod.Containers.Count} containers; the lab runs one process per pod.");
+            }
+
+            if (pod.InitContainers.Count > 0)
+            {
+                Error(pod.InitContainers[0].Node, "Init containers are not emulated by the lab; remove them from the copy you run in the lab.");
+            }
+
+            var container = pod.Containers[0];
+            var port = container.Ports.Count > 0 ? container.Ports[0].Number : (int?)null;
+            var termination = PodTermination.Of(deployment, container);
+            var (recreate, surge, unavailable) = Strategy();
+            if (container.Liveness is not null)
             {
                 _notes.Add("The liveness probe is not run: it changes nothing in a rollout unless it fails.");
             }
 
-            if (Child(container, "command") is not null || Child(container, "args") is not null)
+            if (container.Command is not null || container.Args is not null)
             {
                 _notes.Add("The container's command and args are replaced by --app.");
             }
@@ -109,209 +117,194 @@ public static partial class LabManifestReader
             return new LabDeploymentSpec
             {
                 Name = name,
-                SourceFile = file,
-                Replicas = replicas,
+                SourceFile = deployment.Object.File.DisplayName,
+                Replicas = Math.Max(1, deployment.EffectiveReplicas),
                 Recreate = recreate,
                 MaxSurge = surge,
                 MaxUnavailable = unavailable,
-                MinReady = TimeSpan.FromSeconds(Int(spec, "minReadySeconds", 0, min: 0)),
-                GracePeriod = TimeSpan.FromSeconds(Int(podSpec, "terminationGracePeriodSeconds", 30, min: 0)),
-                PreStop = PreStop(Map(Map(container, "lifecycle"), "preStop"), container, port, annotations),
-                Readiness = Probe(Map(container, "readinessProbe"), container, port),
-                Startup = Probe(Map(container, "startupProbe"), container, port),
+                MinReady = TimeSpan.FromSeconds(deployment.MinReadySeconds),
+                GracePeriod = TimeSpan.FromSeconds(termination.GraceSeconds),
+                PreStop = PreStop(termination, container, port),
+                Readiness = Probe(container.Readiness, container, port),
+                Startup = Probe(container.Startup, container, port),
                 ContainerPort = port,
                 Environment = Env(container),
                 Notes = _notes,
             };
         }
 
-        private (bool Recreate, int Surge, int Unavailable) Strategy(YMap? strategy, int replicas, string name)
+        private LabDeploymentSpec Empty(string name) => new() { Name = name, SourceFile = deployment.Object.File.DisplayName };
+
+        private (bool Recreate, int Surge, int Unavailable) Strategy()
         {
-            var type = Scalar(strategy, "type") ?? "RollingUpdate";
+            var strategy = deployment.Strategy;
+            var type = strategy?.Type ?? "RollingUpdate";
             if (string.Equals(type, "Recreate", StringComparison.Ordinal))
             {
-                return (true, 0, replicas);
+                return (true, 0, deployment.EffectiveReplicas);
             }
 
             if (!string.Equals(type, "RollingUpdate", StringComparison.Ordinal))
             {
-                throw Error(strategy!, $"Deployment '{name}' has strategy type '{type}'; the lab runs RollingUpdate and Recreate.");
+                Error(strategy?.Node ?? deployment.Object.Node, $"Deployment '{deployment.Name}' has strategy type '{type}'; the lab runs RollingUpdate and Recreate.");
+                return (false, 1, 0);
             }
 
-            var rolling = Map(strategy, "rollingUpdate");
-
-            // Defaults and rounding as the Deployment controller resolves them (surge up, unavailable down):
-            // https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge
-            var surge = IntOrPercent(rolling, "maxSurge", "25%", replicas, roundUp: true);
-            var unavailable = IntOrPercent(rolling, "maxUnavailable", "25%", replicas, roundUp: false);
-            if (surge == 0 && unavailable == 0)
-            {
-                // The controller does the same, so that a rollout can always make progress.
-                unavailable = 1;
-            }
-
-            return (false, surge, unavailable);
+            // TODO(merge): the Deployment controller's ResolveFenceposts lives in Kubernetes/RollingUpdate (rollout branch).
+            var replicas = deployment.EffectiveReplicas;
+            var surge = Resolve(strategy?.MaxSurge, replicas, roundUp: true, "maxSurge");
+            var unavailable = Resolve(strategy?.MaxUnavailable, replicas, roundUp: false, "maxUnavailable");
+            return surge == 0 && unavailable == 0 ? (false, 0, 1) : (false, surge, unavailable);
         }
 
-        private YMap Container(YMap podSpec, string name)
+        private int Resolve(IntOrString? value, int replicas, bool roundUp, string field)
         {
-            if (Child(podSpec, "containers") is not YSeq containers || containers.Items.Count == 0)
+            var written = value ?? new IntOrString(null, "25%");
+            if (written.Resolve(replicas, roundUp) is { } resolved)
             {
-                throw Error(podSpec, $"Deployment '{name}' has no containers.");
+                return resolved;
             }
 
-            if (containers.Items.Count > 1)
-            {
-                throw Error(containers.Items[1], $"Deployment '{name}' has {containers.Items.Count} containers; the lab runs one process per pod.");
-            }
-
-            return containers.Items[0] as YMap
-                ?? throw Error(containers, "A container must be a mapping.");
+            Error(written.Node ?? deployment.Object.Node, $"'{field}' must be a whole number or a percentage; got '{written}'.");
+            return 0;
         }
 
-        private static int? Port(YMap container) =>
-            Child(container, "ports") is YSeq { Items.Count: > 0 } ports && ports.Items[0] is YMap first
-                && int.TryParse(Scalar(first, "containerPort"), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-                ? port
-                : null;
-
-        private LabPreStop? PreStop(YMap? preStop, YMap container, int? port, YMap? annotations)
+        private LabPreStop? PreStop(PodTermination termination, Container container, int? port)
         {
-            if (preStop is null)
+            var hook = termination.PreStop;
+            if (!hook.Exists)
             {
                 return null;
             }
 
-            if (Map(preStop, "sleep") is { } sleep)
+            var handler = hook.Handler!;
+            foreach (var rejection in ApiValidation.PreStop(hook, termination.GraceSeconds, Version))
             {
-                var seconds = Int(sleep, "seconds", -1, min: 0);
-                if (seconds < 0)
-                {
-                    throw Error(sleep, "The preStop sleep action needs 'seconds'.");
-                }
-
-                return new LabPreStop(LabPreStopKind.Sleep, TimeSpan.FromSeconds(seconds), null, $"sleep action {seconds} s");
+                Error(rejection.At, rejection.Message);
             }
 
-            if (Map(preStop, "exec") is { } exec)
+            if (handler.Kind == HandlerKind.HttpGet)
             {
-                var command = (Child(exec, "command") as YSeq)?.Items.OfType<YScalar>().Select(n => n.Value).ToList() ?? [];
-                var line = string.Join(' ', command);
-                var script = command.Count == 3 && command[0] is "sh" or "/bin/sh" or "bash" or "/bin/bash" && string.Equals(command[1], "-c", StringComparison.Ordinal) ? command[2] : line;
-                var match = ShellSleep().Match(script);
-                if (match.Success)
+                if (handler.Node["httpGet"] is YMap http && (http["host"] is not null || string.Equals((http["scheme"] as YScalar)?.Value, "HTTPS", StringComparison.OrdinalIgnoreCase)))
                 {
-                    var seconds = double.Parse(match.Groups["seconds"].Value, CultureInfo.InvariantCulture);
-                    return new LabPreStop(LabPreStopKind.Sleep, TimeSpan.FromSeconds(seconds), null, $"exec '{line}'");
+                    Error(http, "The lab runs httpGet preStop hooks over plain HTTP against the pod itself; remove 'host' and 'scheme: HTTPS'.");
                 }
 
-                if (Declared(annotations, PreStopSecondsAnnotation) is { } declared)
-                {
-                    return new LabPreStop(LabPreStopKind.Sleep, declared, null, $"exec '{line}' (declared {declared.TotalSeconds:0.#} s)");
-                }
-
-                throw Error(exec, $"The preStop exec '{line}' is not a plain sleep; the lab cannot run it. Declare how long it takes with the pod annotation '{PreStopSecondsAnnotation}'.");
+                CheckPort(handler, container, port, "preStop httpGet");
+                return new LabPreStop(LabPreStopKind.HttpGet, TimeSpan.Zero, handler.Path ?? "/", $"httpGet {handler.Path ?? "/"}");
             }
 
-            if (Map(preStop, "httpGet") is { } http)
+            if (handler.Kind is not (HandlerKind.Sleep or HandlerKind.Exec))
             {
-                if (Scalar(http, "host") is not null || string.Equals(Scalar(http, "scheme"), "HTTPS", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw Error(http, "The lab runs httpGet preStop hooks over plain HTTP against the pod itself; remove 'host' and 'scheme: HTTPS'.");
-                }
-
-                CheckPort(http, container, port, "preStop httpGet");
-                var path = Scalar(http, "path") ?? "/";
-                return new LabPreStop(LabPreStopKind.HttpGet, TimeSpan.Zero, path, $"httpGet {path}");
+                Error(handler.Node, "The preStop hook must be 'sleep', 'exec' or 'httpGet' for the lab.");
+                return null;
             }
 
-            throw Error(preStop, "The preStop hook must be 'sleep', 'exec' or 'httpGet' for the lab.");
+            if (hook.Seconds is not { } seconds || hook.IsLowerBound)
+            {
+                var what = hook.Exec is { OtherCommands.Count: > 0 } exec ? $"runs '{string.Join("; ", exec.OtherCommands)}'" : "is not a plain sleep";
+                Error(handler.Node, $"The preStop exec '{string.Join(' ', handler.Command)}' {what}; the lab cannot run it. Declare how long it takes with the pod annotation '{HandoffAnnotations.PreStopSeconds}'.");
+                return null;
+            }
+
+            // A hook that never ends (sleep infinity) is cut at the grace period, as the kubelet cuts it.
+            var duration = double.IsPositiveInfinity(seconds) ? TimeSpan.FromSeconds(termination.GraceSeconds + 1) : TimeSpan.FromSeconds(seconds);
+            return new LabPreStop(LabPreStopKind.Sleep, duration, null, hook.Describe());
         }
 
-        private LabProbe? Probe(YMap? probe, YMap container, int? port)
+        private LabProbe? Probe(Probe? probe, Container container, int? port)
         {
             if (probe is null)
             {
                 return null;
             }
 
+            var handler = probe.Handler;
             string? path;
-            if (Map(probe, "httpGet") is { } http)
+            if (handler.Kind == HandlerKind.HttpGet)
             {
-                if (string.Equals(Scalar(http, "scheme"), "HTTPS", StringComparison.OrdinalIgnoreCase))
+                if (handler.Node["httpGet"] is YMap http && string.Equals((http["scheme"] as YScalar)?.Value, "HTTPS", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw Error(http, "The lab probes over plain HTTP; 'scheme: HTTPS' is not supported.");
+                    Error(http, "The lab probes over plain HTTP; 'scheme: HTTPS' is not supported.");
                 }
 
-                CheckPort(http, container, port, "probe");
-                path = Scalar(http, "path") ?? "/";
+                path = handler.Path ?? "/";
             }
-            else if (Map(probe, "tcpSocket") is { } tcp)
+            else if (handler.Kind == HandlerKind.TcpSocket)
             {
-                CheckPort(tcp, container, port, "probe");
                 path = null;
             }
             else
             {
-                throw Error(probe, "The lab runs httpGet and tcpSocket probes; exec and grpc probes are not emulated.");
+                Error(probe.Node, "The lab runs httpGet and tcpSocket probes; exec and grpc probes are not emulated.");
+                return null;
             }
 
+            CheckPort(handler, container, port, "probe");
             return new LabProbe(
                 path,
-                TimeSpan.FromSeconds(Int(probe, "initialDelaySeconds", 0, min: 0)),
-                TimeSpan.FromSeconds(Int(probe, "periodSeconds", 10, min: 1)),
-                TimeSpan.FromSeconds(Int(probe, "timeoutSeconds", 1, min: 1)),
-                Int(probe, "successThreshold", 1, min: 1),
-                Int(probe, "failureThreshold", 3, min: 1));
+                TimeSpan.FromSeconds(probe.InitialDelaySeconds),
+                TimeSpan.FromSeconds(Math.Max(1, probe.PeriodSeconds)),
+                TimeSpan.FromSeconds(Math.Max(1, probe.TimeoutSeconds)),
+                Math.Max(1, probe.SuccessThreshold),
+                Math.Max(1, probe.FailureThreshold));
         }
 
-        private void CheckPort(YMap handler, YMap container, int? containerPort, string what)
+        private void CheckPort(Handler handler, Container container, int? containerPort, string what)
         {
-            var value = Scalar(handler, "port");
-            if (value is null)
+            if (handler.Port is not { } target)
             {
                 return;
             }
 
-            if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            if (target.Int is { } number)
             {
-                if (containerPort is null || number == containerPort)
+                if (containerPort is not null && number != containerPort)
                 {
-                    return;
+                    Error(target.Node ?? handler.Node, $"The {what} uses port {number}, not the container port {containerPort}; the lab gives each pod one port.");
                 }
 
-                throw Error(handler, $"The {what} uses port {number}, not the container port {containerPort}; the lab gives each pod one port.");
+                return;
             }
 
-            var named = (Child(container, "ports") as YSeq)?.Items.OfType<YMap>()
-                .Any(p => string.Equals(Scalar(p, "name"), value, StringComparison.Ordinal) && string.Equals(Scalar(p, "containerPort"), containerPort?.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
-            if (named != true)
+            var named = container.Ports.FirstOrDefault(p => string.Equals(p.Name, target.String, StringComparison.Ordinal));
+            if (named is null || named.Number != containerPort)
             {
-                throw Error(handler, $"The {what} uses port '{value}', which is not the container's first port.");
+                Error(target.Node ?? handler.Node, $"The {what} uses port '{target}', which is not the container's first port.");
             }
         }
 
-        private List<KeyValuePair<string, string>> Env(YMap container)
+        private List<KeyValuePair<string, string>> Env(Container container)
         {
+            // The model keeps literal env values; the downward API entries the lab can resolve are read where they are written.
             var result = new List<KeyValuePair<string, string>>();
-            if (Child(container, "env") is not YSeq env)
+            if (container.Node["env"] is not YSeq env)
             {
                 return result;
             }
 
             foreach (var item in env.Items.OfType<YMap>())
             {
-                var name = Scalar(item, "name") ?? throw Error(item, "An env entry has no name.");
-                if (Map(item, "valueFrom") is { } valueFrom)
+                if (item["name"] is not YScalar { IsNull: false } name)
                 {
-                    result.Add(new(name, FieldRef(valueFrom, name)));
+                    Error(item, "An env entry has no name.");
                     continue;
                 }
 
-                result.Add(new(name, Scalar(item, "value") ?? string.Empty));
+                if (item["valueFrom"] is YMap valueFrom)
+                {
+                    if (FieldRef(valueFrom, name.Value) is { } value)
+                    {
+                        result.Add(new(name.Value, value));
+                    }
+
+                    continue;
+                }
+
+                result.Add(new(name.Value, (item["value"] as YScalar)?.Value ?? string.Empty));
             }
 
-            if (Child(container, "envFrom") is not null)
+            if (container.Node["envFrom"] is not null)
             {
                 _notes.Add("envFrom is not resolved by the lab.");
             }
@@ -320,61 +313,30 @@ public static partial class LabManifestReader
         }
 
         // The downward API fields that have a meaning on one machine; {pod} is filled in per pod.
-        private string FieldRef(YMap valueFrom, string name) => Scalar(Map(valueFrom, "fieldRef"), "fieldPath") switch
+        private string? FieldRef(YMap valueFrom, string name)
         {
-            "metadata.name" => "{pod}",
-            "metadata.namespace" => "default",
-            "status.podIP" or "status.hostIP" => "127.0.0.1",
-            _ => throw Error(valueFrom, $"Env '{name}' uses a valueFrom the lab cannot resolve (it knows fieldRef metadata.name, metadata.namespace, status.podIP); give it a plain value."),
-        };
-
-        private TimeSpan? Declared(YMap? annotations, string key)
-        {
-            var value = Scalar(annotations, key);
-            if (value is null)
+            var path = ((valueFrom["fieldRef"] as YMap)?["fieldPath"] as YScalar)?.Value;
+            switch (path)
             {
-                return null;
+                case "metadata.name":
+                    return "{pod}";
+                case "metadata.namespace":
+                    return "default";
+                case "status.podIP" or "status.hostIP":
+                    return "127.0.0.1";
+                default:
+                    Error(valueFrom, $"Env '{name}' uses a valueFrom the lab cannot resolve (it knows fieldRef metadata.name, metadata.namespace, status.podIP); give it a plain value.");
+                    return null;
             }
-
-            return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
-                ? TimeSpan.FromSeconds(seconds)
-                : throw Error(Child(annotations, key)!, $"Annotation '{key}' must be a number of seconds; got '{value}'.");
         }
 
-        private int Int(YMap? map, string key, int fallback, int min)
+        private void Error(YNode? node, string message)
         {
-            var node = Child(map, key);
-            if (node is null)
-            {
-                return fallback;
-            }
-
-            if (node is YScalar { Value: var text } && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min)
-            {
-                return value;
-            }
-
-            throw Error(node, $"'{key}' must be a whole number of at least {min}.");
+            var at = deployment.Object.LocationOf(node);
+            Errors.Add(new InputError(at.File, at.Line, at.Column, message));
         }
-
-        private int IntOrPercent(YMap? map, string key, string fallback, int replicas, bool roundUp)
-        {
-            var node = Child(map, key);
-            var text = node is YScalar { IsNull: false } scalar ? scalar.Value : fallback;
-            if (text.EndsWith('%') && int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var percent))
-            {
-                var exact = replicas * percent / 100.0;
-                return roundUp ? (int)Math.Ceiling(exact) : (int)Math.Floor(exact);
-            }
-
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
-            {
-                return count;
-            }
-
-            throw Error(node!, $"'{key}' must be a whole number or a percentage; got '{text}'.");
-        }
-
-        private LabManifestException Error(YNode node, string message) => new(file, node.Start.Line, message, node.Start.Column);
     }
+
+    /// <summary>Formats seconds for notes.</summary>
+    internal static string Seconds(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 }

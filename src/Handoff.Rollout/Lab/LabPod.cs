@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Handoff.Analysis.Kubernetes;
 using Handoff.Rollout.Timeline;
 
 namespace Handoff.Rollout.Lab;
@@ -14,8 +15,6 @@ namespace Handoff.Rollout.Lab;
 /// </remarks>
 internal sealed class LabPod : IAsyncDisposable
 {
-    private static readonly TimeSpan MinimumGraceAfterPreStop = TimeSpan.FromSeconds(2);
-
     private readonly LabDeploymentSpec _spec;
     private readonly TimelineRecorder _timeline;
     private readonly HttpClient _probeClient;
@@ -135,7 +134,8 @@ internal sealed class LabPod : IAsyncDisposable
     {
         var started = _timeline.Clock.Elapsed;
         var grace = _spec.GracePeriod;
-        if (_spec.PreStop is { } preStop)
+        // The kubelet skips the hook when the grace period is 0 (killContainer: 'gracePeriod > 0').
+        if (_spec.PreStop is { } preStop && grace > TimeSpan.Zero)
         {
             _timeline.Record(TimelineEventKind.PreStopStarted, Name, detail: preStop.Source);
             var (completed, error) = await RunPreStopAsync(preStop, grace);
@@ -149,11 +149,8 @@ internal sealed class LabPod : IAsyncDisposable
             }
         }
 
-        var remaining = grace - (_timeline.Clock.Elapsed - started);
-        if (remaining < MinimumGraceAfterPreStop)
-        {
-            remaining = MinimumGraceAfterPreStop;
-        }
+        var preStopElapsed = _spec.PreStop is null || grace <= TimeSpan.Zero ? TimeSpan.Zero : _timeline.Clock.Elapsed - started;
+        var remaining = TimeSpan.FromSeconds(PodTermination.KillDelayAfterPreStop(grace.TotalSeconds, preStopElapsed.TotalSeconds));
 
         if (_process.Signal(Posix.SigTerm))
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Handoff.Analysis.Kubernetes;
 using Handoff.Rollout.Timeline;
 
 namespace Handoff.Rollout.Live;
@@ -341,20 +342,23 @@ public sealed class LiveTimeline : ITimelineSource
             sigTerm = failed;
             why = "the preStop hook failed, the kubelet sends SIGTERM next";
         }
-        else if (preStop is { } duration && duration >= grace)
+        else if (PodTermination.SigtermAfter(hasHook, pod.Facts.PreStopSeconds, grace.TotalSeconds) is { } after)
         {
-            sigTerm = start + grace;
-            why = string.Create(CultureInfo.InvariantCulture,
-                $"preStop {duration.TotalSeconds:0.#} s runs past the {grace.TotalSeconds:0} s grace period");
-        }
-        else if (preStop is { } d)
-        {
+            // The one Kubernetes model decides when SIGTERM comes: after the hook, cut at the grace period.
+            var d = TimeSpan.FromSeconds(after);
             sigTerm = start + d;
-            why = hasHook
-                ? string.Create(CultureInfo.InvariantCulture, $"{startNote} + preStop {d.TotalSeconds:0.#} s ({pod.Facts.PreStopSource})")
-                : $"no preStop hook: SIGTERM at the {startNote}";
-            if (hasHook)
+            if (!hasHook)
             {
+                why = $"no preStop hook: SIGTERM at the {startNote}";
+            }
+            else if (preStop is { } duration && duration >= grace)
+            {
+                why = string.Create(CultureInfo.InvariantCulture,
+                    $"preStop {duration.TotalSeconds:0.#} s runs past the {grace.TotalSeconds:0} s grace period");
+            }
+            else
+            {
+                why = string.Create(CultureInfo.InvariantCulture, $"{startNote} + preStop {d.TotalSeconds:0.#} s ({pod.Facts.PreStopSource})");
                 inferred.Add(new TimelineEvent(start + d, TimelineEventKind.PreStopFinished, pod.Name,
                     Detail: $"{InferredPrefix}{why}"));
             }

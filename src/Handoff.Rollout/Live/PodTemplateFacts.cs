@@ -1,96 +1,106 @@
-using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using Handoff.Analysis.Kubernetes;
+using Handoff.Analysis.Manifests;
+using Handoff.Analysis.Model;
+using Handoff.Analysis.Timing;
 
 namespace Handoff.Rollout.Live;
 
-/// <summary>What a pod spec says about Track A: the preStop duration S and the grace period G.</summary>
+/// <summary>What a pod spec says about Track A: the preStop duration and the grace period G.</summary>
 /// <param name="GraceSeconds">terminationGracePeriodSeconds (30 when unset, the API default).</param>
-/// <param name="PreStopSeconds">The longest preStop of the serving containers, when it can be read; null when unknown.</param>
+/// <param name="PreStopSeconds">How long the preStop of the traffic container runs before SIGTERM; 0 without one; null when unknown.</param>
 /// <param name="PreStopSource">How <paramref name="PreStopSeconds"/> was found ("sleep action", "exec sleep", an annotation), or "none".</param>
 public sealed record PodTemplateFacts(int GraceSeconds, double? PreStopSeconds, string PreStopSource)
 {
     /// <summary>The API's default terminationGracePeriodSeconds.</summary>
-    public const int DefaultGraceSeconds = 30;
+    public const int DefaultGraceSeconds = PodTemplate.DefaultGracePeriodSeconds;
 
     /// <summary>The pod-template annotation a user adds when a preStop is not a plain sleep.</summary>
-    public const string PreStopAnnotation = "handoff.dev/prestop-seconds";
+    public const string PreStopAnnotation = HandoffAnnotations.PreStopSeconds;
 
-    /// <summary>The pod-template annotation for an in-app shutdown delay (it counts as S).</summary>
-    public const string ShutdownDelayAnnotation = "handoff.dev/shutdown-delay-seconds";
+    /// <summary>The pod-template annotation for an in-app shutdown delay (the app keeps serving that long after SIGTERM).</summary>
+    public const string ShutdownDelayAnnotation = HandoffAnnotations.ShutdownDelaySeconds;
 
-    /// <summary>Reads the facts from a pod or a pod template (an object with "metadata" and "spec").</summary>
+    /// <summary>How long the app keeps serving after SIGTERM (declared in-app delay); 0 when none.</summary>
+    public double InAppDelaySeconds { get; init; }
+
+    /// <summary>
+    /// Reads the facts from a pod or a pod template (an object with "metadata" and "spec") as <c>kubectl -o json</c>
+    /// prints it: the JSON goes through the analyzer's input layer and model (JSON is YAML), and the timing comes from
+    /// the one Kubernetes model (<see cref="PodTermination"/>), so verify reads a pod exactly as check reads a manifest.
+    /// </summary>
     public static PodTemplateFacts Read(JsonElement podOrTemplate)
     {
-        var grace = (int)(KubeJson.Number(podOrTemplate, "spec", "terminationGracePeriodSeconds") ?? DefaultGraceSeconds);
-        var annotations = KubeJson.StringMap(podOrTemplate, "metadata", "annotations")
-            .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
-        if (TryAnnotation(annotations, PreStopAnnotation, out var declared))
+        var model = ClusterModel.Build(ManifestSet.FromText(AsPod(podOrTemplate), "pod.json"));
+        if (model.Workloads.Count == 0)
         {
-            return new PodTemplateFacts(grace, declared, $"annotation {PreStopAnnotation}");
+            return new PodTemplateFacts(DefaultGraceSeconds, 0, "none");
         }
 
-        double? longest = null;
-        var source = "none";
-        foreach (var container in KubeJson.Array(podOrTemplate, "spec", "containers"))
-        {
-            if (KubeJson.Get(container, "lifecycle", "preStop") is not { } preStop)
-            {
-                continue;
-            }
-
-            var (seconds, how) = ReadPreStop(preStop);
-            if (seconds is { } s && (longest is null || s > longest))
-            {
-                longest = s;
-                source = how;
-            }
-            else if (seconds is null && longest is null)
-            {
-                source = how;
-            }
-        }
-
-        if (longest is null && TryAnnotation(annotations, ShutdownDelayAnnotation, out var delay))
-        {
-            return new PodTemplateFacts(grace, delay, $"annotation {ShutdownDelayAnnotation}");
-        }
-
-        return new PodTemplateFacts(grace, longest ?? (string.Equals(source, "none", StringComparison.Ordinal) ? 0 : null), source);
+        return From(PodTermination.Of(model.Workloads[0]));
     }
 
-    private static (double? Seconds, string How) ReadPreStop(JsonElement preStop)
+    /// <summary>The facts of a termination schedule.</summary>
+    public static PodTemplateFacts From(PodTermination termination)
     {
-        if (KubeJson.Number(preStop, "sleep", "seconds") is { } sleep)
+        ArgumentNullException.ThrowIfNull(termination);
+        var hook = termination.PreStop;
+        var source = hook.Source switch
         {
-            return (sleep, "sleep action");
-        }
-
-        if (KubeJson.Get(preStop, "exec", "command") is { ValueKind: JsonValueKind.Array } command)
-        {
-            // ["sleep","5"], ["/bin/sh","-c","sleep 5"]: take the number after the last 'sleep' word.
-            var words = command.EnumerateArray()
-                .Where(word => word.ValueKind == JsonValueKind.String)
-                .SelectMany(word => word.GetString()!.Split([' ', ';', '&'], StringSplitOptions.RemoveEmptyEntries))
-                .ToList();
-            for (var i = words.Count - 2; i >= 0; i--)
+            Analysis.Timing.PreStopSource.None => "none",
+            Analysis.Timing.PreStopSource.SleepAction => "sleep action",
+            Analysis.Timing.PreStopSource.ExecSleep when hook.IsLowerBound => "exec (duration unknown)",
+            Analysis.Timing.PreStopSource.ExecSleep when hook.Seconds == 0 => "exec (returns at once)",
+            Analysis.Timing.PreStopSource.ExecSleep => "exec sleep",
+            Analysis.Timing.PreStopSource.Declared => $"annotation {PreStopAnnotation}",
+            _ => hook.Handler?.Kind switch
             {
-                if (words[i].EndsWith("sleep", StringComparison.Ordinal)
-                    && double.TryParse(words[i + 1].TrimEnd('s'), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+                HandlerKind.Exec => "exec (duration unknown)",
+                HandlerKind.HttpGet => "httpGet (duration unknown)",
+                _ => "unknown handler",
+            },
+        };
+        // A sleep followed by real work is only a lower bound: verify does not place SIGTERM on a guess.
+        return new PodTemplateFacts((int)termination.GraceSeconds, hook.IsLowerBound ? null : hook.Seconds, source) { InAppDelaySeconds = termination.InAppDelaySeconds };
+    }
+
+    // A pod template has no kind and maybe no name: give it both so the model types it as a Pod.
+    private static string AsPod(JsonElement podOrTemplate)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("apiVersion", "v1");
+            writer.WriteString("kind", "Pod");
+            writer.WritePropertyName("metadata");
+            writer.WriteStartObject();
+            var named = false;
+            if (podOrTemplate.ValueKind == JsonValueKind.Object && podOrTemplate.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in metadata.EnumerateObject())
                 {
-                    return (seconds, "exec sleep");
+                    named |= property.NameEquals("name");
+                    property.WriteTo(writer);
                 }
             }
 
-            return (null, "exec (duration unknown)");
+            if (!named)
+            {
+                writer.WriteString("name", "pod");
+            }
+
+            writer.WriteEndObject();
+            if (podOrTemplate.ValueKind == JsonValueKind.Object && podOrTemplate.TryGetProperty("spec", out var spec))
+            {
+                writer.WritePropertyName("spec");
+                spec.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
         }
 
-        return (null, KubeJson.Get(preStop, "httpGet") is not null ? "httpGet (duration unknown)" : "unknown handler");
-    }
-
-    private static bool TryAnnotation(Dictionary<string, string> annotations, string key, out double seconds)
-    {
-        seconds = 0;
-        return annotations.TryGetValue(key, out var text)
-            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds);
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

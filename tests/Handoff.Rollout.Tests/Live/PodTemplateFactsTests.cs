@@ -9,7 +9,9 @@ public class PodTemplateFactsTests
     [InlineData("""{"sleep":{"seconds":15}}""", 15.0, "sleep action")]
     [InlineData("""{"exec":{"command":["sleep","20"]}}""", 20.0, "exec sleep")]
     [InlineData("""{"exec":{"command":["/bin/sh","-c","sleep 5 && nginx -s quit"]}}""", 5.0, "exec sleep")]
-    [InlineData("""{"exec":{"command":["/bin/sh","-c","nginx -s quit"]}}""", null, "exec (duration unknown)")]
+    [InlineData("""{"exec":{"command":["/bin/sh","-c","nginx -s quit"]}}""", 0.0, "exec (returns at once)")]
+    [InlineData("""{"exec":{"command":["/bin/sh","-c","nginx -s quit; while killall -0 nginx; do sleep 1; done"]}}""", null, "exec (duration unknown)")]
+    [InlineData("""{"exec":{"command":["sh","-c","sleep 1m"]}}""", 60.0, "exec sleep")]
     [InlineData("""{"httpGet":{"path":"/prestop","port":8080}}""", null, "httpGet (duration unknown)")]
     public void Read_PreStopHandler_GivesItsDuration(string preStop, double? seconds, string source)
     {
