@@ -1,3 +1,5 @@
+using Handoff.Analysis.Dockerfiles;
+
 namespace Handoff.Analysis.Kubernetes;
 
 /// <summary>What an exec hook's command does, as far as its duration goes.</summary>
@@ -15,8 +17,6 @@ public sealed record ExecCommand(string? Shell, double SleepSeconds, IReadOnlyLi
     {
         "echo", "printf", "true", "false", ":", "touch", "rm", "kill", "pkill", "date", "logger", "sync", "exit", "set", "export", "trap",
     };
-
-    private static readonly HashSet<string> Shells = new(StringComparer.Ordinal) { "sh", "bash", "ash", "dash", "zsh", "ksh" };
 
     private static readonly HashSet<string> LoopWords = new(StringComparer.Ordinal) { "while", "until", "for" };
 
@@ -40,32 +40,50 @@ public sealed record ExecCommand(string? Shell, double SleepSeconds, IReadOnlyLi
             return new ExecCommand(null, 0, [], false);
         }
 
-        var program = Path.GetFileName(command[0]);
+        var program = Pid1.BaseName(command[0]);
         if (program == "busybox" && command.Count > 1)
         {
             return Read(command.Skip(1).ToList(), env);
         }
 
-        if (Shells.Contains(program))
+        if (!Pid1.IsShell(program))
         {
-            // sh -c 'script', also with combined flags such as -ec or -xc.
-            for (var i = 1; i < command.Count - 1; i++)
-            {
-                if (command[i].StartsWith('-') && command[i].Contains('c', StringComparison.Ordinal))
-                {
-                    return ReadScript(program, command[i + 1], env);
-                }
-            }
+            return ReadSimple(null, command, env);
+        }
 
+        // The script's commands are split the way the Dockerfile rules split entrypoint scripts (one reading of shell).
+        if (Pid1.ShellScript(command) is not { } script)
+        {
             return new ExecCommand(program, 0, [string.Join(' ', command)], false);
         }
 
-        return ReadSimple(null, command, env);
+        double sleep = 0;
+        var others = new List<string>();
+        foreach (var line in Pid1.Commands(script))
+        {
+            var words = line.Words;
+            if (words.Count == 0)
+            {
+                continue;
+            }
+
+            if (LoopWords.Contains(words[0]))
+            {
+                // What a loop waits for decides how long the hook runs; sleeps after it cannot be placed either.
+                return new ExecCommand(program, sleep, others, true);
+            }
+
+            var part = ReadSimple(program, words, env);
+            sleep += part.SleepSeconds;
+            others.AddRange(part.OtherCommands);
+        }
+
+        return new ExecCommand(program, sleep, others, false);
     }
 
     private static ExecCommand ReadSimple(string? shell, IReadOnlyList<string> words, IReadOnlyDictionary<string, string>? env)
     {
-        var program = Path.GetFileName(words[0]);
+        var program = Pid1.BaseName(words[0]);
         if (program == "sleep")
         {
             var seconds = Durations.ParseSleepArguments(words.Skip(1).Select(w => Expand(w, env)).ToList());
@@ -77,7 +95,7 @@ public sealed record ExecCommand(string? Shell, double SleepSeconds, IReadOnlyLi
 
     private static bool IsQuick(IReadOnlyList<string> words)
     {
-        var program = Path.GetFileName(words[0]);
+        var program = Pid1.BaseName(words[0]);
         return Quick.Contains(program)
 
             // 'nginx -s quit|stop|reload' signals the master process and returns; the master then drains on its own.
@@ -85,135 +103,6 @@ public sealed record ExecCommand(string? Shell, double SleepSeconds, IReadOnlyLi
 
             // killall returns at once unless told to wait (-w, --wait).
             || (program == "killall" && !words.Any(w => w is "-w" or "--wait"));
-    }
-
-    private static ExecCommand ReadScript(string shell, string script, IReadOnlyDictionary<string, string>? env)
-    {
-        double sleep = 0;
-        var others = new List<string>();
-        var loopDepth = 0;
-        var hasLoop = false;
-        foreach (var (words, background) in SimpleCommands(script))
-        {
-            if (words.Count == 0)
-            {
-                continue;
-            }
-
-            var first = words[0];
-            if (LoopWords.Contains(first))
-            {
-                hasLoop = true;
-                loopDepth++;
-                continue;
-            }
-
-            if (first == "done")
-            {
-                loopDepth = Math.Max(0, loopDepth - 1);
-                continue;
-            }
-
-            if (loopDepth > 0 || background || first is "do" or "if" or "then" or "else" or "fi" or "{" or "}")
-            {
-                // Inside a loop the number of rounds is unknown; a backgrounded command does not delay the hook.
-                var inner = first is "do" or "if" or "then" or "else" && words.Count > 1 ? words.Skip(1).ToList() : null;
-                if (inner is not null && loopDepth == 0 && !background)
-                {
-                    Accumulate(ReadSimple(shell, inner, env), ref sleep, others);
-                }
-
-                continue;
-            }
-
-            var command = first == "exec" && words.Count > 1 ? words.Skip(1).ToList() : words;
-            Accumulate(ReadSimple(shell, command, env), ref sleep, others);
-        }
-
-        return new ExecCommand(shell, sleep, others, hasLoop);
-    }
-
-    private static void Accumulate(ExecCommand part, ref double sleep, List<string> others)
-    {
-        sleep += part.SleepSeconds;
-        others.AddRange(part.OtherCommands);
-    }
-
-    /// <summary>Splits a shell script into simple commands at ';', '&amp;&amp;', '||', '|', '&amp;' and new lines, keeping quoted text whole.</summary>
-    private static IEnumerable<(List<string> Words, bool Background)> SimpleCommands(string script)
-    {
-        var words = new List<string>();
-        var word = new System.Text.StringBuilder();
-        var quote = '\0';
-        var inWord = false;
-        for (var i = 0; i <= script.Length; i++)
-        {
-            var c = i < script.Length ? script[i] : '\n';
-            if (quote != '\0')
-            {
-                if (c == quote)
-                {
-                    quote = '\0';
-                }
-                else
-                {
-                    word.Append(c);
-                }
-
-                continue;
-            }
-
-            if (c is '\'' or '"')
-            {
-                quote = c;
-                inWord = true;
-                continue;
-            }
-
-            if (c == '#' && !inWord)
-            {
-                // A comment runs to the end of the line.
-                while (i + 1 < script.Length && script[i + 1] != '\n')
-                {
-                    i++;
-                }
-
-                continue;
-            }
-
-            if (char.IsWhiteSpace(c) && c != '\n')
-            {
-                EndWord();
-                continue;
-            }
-
-            if (c is ';' or '\n' or '|' or '&' or '(' or ')')
-            {
-                EndWord();
-                var background = c == '&' && (i + 1 >= script.Length || script[i + 1] != '&') && (i == 0 || script[i - 1] != '&');
-                if ((c is '&' or '|') && i + 1 < script.Length && script[i + 1] == c)
-                {
-                    i++;
-                }
-
-                yield return (words, background);
-                words = [];
-                continue;
-            }
-
-            word.Append(c);
-            inWord = true;
-        }
-
-        void EndWord()
-        {
-            if (inWord)
-            {
-                words.Add(word.ToString());
-                word.Clear();
-                inWord = false;
-            }
-        }
     }
 
     /// <summary>Resolves "$NAME", "${NAME}" and "${NAME:-default}" from the container's env; unknown names stay as written.</summary>
