@@ -12,6 +12,9 @@ public sealed record AnalysisOptions
     /// <summary>The profile id (--profile); null to infer it. Defaults to null.</summary>
     public string? Profile { get; init; }
 
+    /// <summary>The profiles and inference strategies to choose from. Defaults to <see cref="ProfileCatalog.BuiltIn"/>.</summary>
+    public ProfileCatalog Profiles { get; init; } = ProfileCatalog.BuiltIn;
+
     /// <summary>The target Kubernetes version (--k8s-version). Defaults to 1.32.</summary>
     public KubernetesVersion Version { get; init; } = KubernetesVersion.Default;
 
@@ -44,14 +47,15 @@ public static class Analyzer
         ArgumentNullException.ThrowIfNull(manifests);
         options ??= new AnalysisOptions();
         var model = ClusterModel.Build(manifests);
-        if (options.Profile is not null && Profiles.Find(options.Profile) is null)
+        var catalog = options.Profiles;
+        if (options.Profile is not null && catalog.Find(options.Profile) is null)
         {
-            throw new ArgumentException($"Unknown profile '{options.Profile}'. Known: {string.Join(", ", Profiles.All.Select(p => p.Id))}.", nameof(options));
+            throw new ArgumentException($"Unknown profile '{options.Profile}'. Known: {catalog.Ids}.", nameof(options));
         }
 
         // Inference runs once per workload; the run-level profile is derived from those choices.
-        var budgets = model.Workloads.Select(w => TimeBudget.Compute(w, model, Profiles.Choose(options.Profile, w, model)!)).ToList();
-        var profile = options.Profile is not null ? Profiles.Choose(options.Profile, model)! : Profiles.Summarize(budgets.Select(b => b.Profile));
+        var budgets = model.Workloads.Select(w => TimeBudget.Compute(w, model, catalog.Choose(options.Profile, w, model)!)).ToList();
+        var profile = options.Profile is not null ? catalog.Choose(options.Profile, model)! : catalog.Summarize(budgets.Select(b => b.Profile));
         var context = new RuleContext(model, profile, options.Version, budgets);
 
         var ignored = new HashSet<string>(options.Ignore, StringComparer.OrdinalIgnoreCase);

@@ -9,5 +9,6 @@ root.Subcommands.Add(ExplainCommand.Create());
 root.Subcommands.Add(LabCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(RulesCommand.Create());
+root.Subcommands.Add(ProfilesCommand.Create());
 
 return await CliHost.RunAsync(root, args);

@@ -1,5 +1,6 @@
 using Handoff.Analysis.Kubernetes;
 using Handoff.Analysis.Model;
+using Handoff.Analysis.Timing.Providers;
 
 namespace Handoff.Analysis.Timing;
 
@@ -75,8 +76,11 @@ public sealed record TimeBudget
     /// <summary>B: the safety buffer.</summary>
     public double BufferSeconds { get; init; }
 
-    /// <summary>The data planes and their latencies.</summary>
+    /// <summary>The data planes and their latencies, with those the profile's relations compute set for this workload.</summary>
     public required IReadOnlyList<DataPlane> Planes { get; init; }
+
+    /// <summary>The profile's relations computed for this workload (NEG formula, idle timeout, deregistration delays, health checks).</summary>
+    public RelationResults Relations { get; init; } = RelationResults.None;
 
     /// <summary>P: the slowest plane's latency.</summary>
     public double PropagationSeconds => Planes.Count == 0 ? 0 : Planes.Max(p => p.PropagationSeconds);
@@ -104,7 +108,7 @@ public sealed record TimeBudget
 
     /// <summary>Computes the budget of a workload for a profile.</summary>
     public static TimeBudget Compute(Workload workload, ClusterModel model, Profile profile) =>
-        Compute(workload, model, new ProfileChoice(profile, "given"));
+        Compute(workload, model, new ProfileChoice(profile, ProfileEvidence.Given));
 
     /// <summary>Computes the budget of a workload for a chosen profile.</summary>
     public static TimeBudget Compute(Workload workload, ClusterModel model, ProfileChoice choice)
@@ -113,6 +117,7 @@ public sealed record TimeBudget
         ArgumentNullException.ThrowIfNull(choice);
         var profile = choice.Profile;
         var declaredDrain = HandoffAnnotations.Seconds(workload, HandoffAnnotations.DrainSeconds);
+        var planes = WorkloadPlanes.Resolve(profile, workload, model);
         return new TimeBudget
         {
             Workload = workload,
@@ -121,7 +126,8 @@ public sealed record TimeBudget
             DrainSeconds = declaredDrain ?? DefaultDrainSeconds,
             DrainDeclared = declaredDrain is not null,
             BufferSeconds = DefaultBufferSeconds,
-            Planes = profile.PlanesOf(workload, model),
+            Planes = planes.Planes,
+            Relations = planes.Relations,
         };
     }
 

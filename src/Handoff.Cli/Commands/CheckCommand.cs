@@ -93,7 +93,7 @@ internal sealed class CommonOptions
 {
     public Option<string?> Profile { get; } = new("--profile")
     {
-        Description = $"Timing profile: {string.Join(", ", Profiles.All.Select(p => p.Id))}. Default: inferred from the manifests, else {Profiles.Default.Id}.",
+        Description = $"Timing profile: {ProfileCatalog.BuiltIn.Ids}. Default: inferred from the manifests, else {ProfileCatalog.BuiltIn.Default.Id}.",
     };
 
     public Option<string> Version { get; } = new("--k8s-version")
@@ -105,10 +105,11 @@ internal sealed class CommonOptions
     public bool TryRead(ParseResult parse, out AnalysisOptions options)
     {
         options = new AnalysisOptions();
+        var catalog = options.Profiles;
         var profile = parse.GetValue(Profile);
-        if (profile is not null && Profiles.Find(profile) is null)
+        if (profile is not null && catalog.Find(profile) is null)
         {
-            Console.Error.WriteLine($"handoff: unknown profile '{profile}'. Known profiles: {string.Join(", ", Profiles.All.Select(p => p.Id))}.");
+            Console.Error.WriteLine($"handoff: unknown profile '{profile}'. Known profiles: {catalog.Ids}.");
             return false;
         }
 
@@ -119,7 +120,7 @@ internal sealed class CommonOptions
             return false;
         }
 
-        options = new AnalysisOptions { Profile = profile, Version = version };
+        options = new AnalysisOptions { Profile = profile, Profiles = catalog, Version = version };
         return true;
     }
 }

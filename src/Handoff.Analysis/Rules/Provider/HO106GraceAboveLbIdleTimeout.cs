@@ -1,4 +1,4 @@
-using Handoff.Analysis.Timing.Providers;
+using Handoff.Analysis.Timing;
 using static Handoff.Analysis.Rules.Text;
 
 namespace Handoff.Analysis.Rules.Provider;
@@ -20,7 +20,8 @@ public sealed class HO106GraceAboveLbIdleTimeout : WorkloadRule
     /// <inheritdoc/>
     protected override IEnumerable<Finding> Evaluate(WorkloadContext context)
     {
-        if (context.Profile.Id != ProviderProfiles.AwsAlb.Id)
+        // The relation is computed once with the budget (Timing/Providers/WorkloadPlanes.cs) for profiles that declare it.
+        if (!context.Profile.Declares<GraceBelowIdleTimeout>() || context.Budget.Relations.IdleTimeout is not { } chain)
         {
             yield break;
         }
@@ -28,10 +29,9 @@ public sealed class HO106GraceAboveLbIdleTimeout : WorkloadRule
         var b = context.Budget;
         var pod = context.Workload.Pod;
         var graceNode = pod.SpecNode["terminationGracePeriodSeconds"] ?? pod.SpecNode;
-        var albs = AlbSettings.Of(context.Workload, context.Context.Model).Where(a => a.Flavor == AlbFlavor.Aws).ToList();
-        var idle = albs.Count == 0 ? null : albs.MinBy(a => a.IdleTimeout.Value)!.IdleTimeout;
-        var idleSeconds = idle?.Value ?? AlbSettings.DefaultIdleTimeoutSeconds;
-        var where = idle?.Node is null ? "the default" : $"Ingress '{idle.Source.Name}' load-balancer-attributes";
+        var idle = chain.IdleTimeout;
+        var idleSeconds = chain.Seconds;
+        var where = idle is null ? "the default" : $"Ingress '{idle.Source.Name}' load-balancer-attributes";
         if (b.GracePeriodSeconds >= idleSeconds)
         {
             yield return context.Report(graceNode,

@@ -1,3 +1,4 @@
+using Handoff.Analysis.Timing;
 using Handoff.Analysis.Timing.Providers;
 
 namespace Handoff.Analysis.Rules.Provider;
@@ -22,7 +23,7 @@ public sealed class HO107GkeConnectionDrainingMissing : IRule
     {
         ArgumentNullException.ThrowIfNull(context);
         var seen = new HashSet<(string, string, int)>();
-        foreach (var workload in context.Budgets.Where(b => b.Workload.IsServing && b.Profile.Profile.Id == ProviderProfiles.GkeNeg.Id).Select(b => b.Workload))
+        foreach (var workload in context.Budgets.Where(b => b.Workload.IsServing && b.Profile.Profile.Declares<NegDrainingFormula>()).Select(b => b.Workload))
         {
             foreach (var backend in GkeBackends.Of(workload, context.Model))
             {

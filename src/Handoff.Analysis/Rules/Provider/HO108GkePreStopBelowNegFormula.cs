@@ -1,5 +1,4 @@
 using Handoff.Analysis.Timing;
-using Handoff.Analysis.Timing.Providers;
 using static Handoff.Analysis.Rules.Text;
 
 namespace Handoff.Analysis.Rules.Provider;
@@ -21,21 +20,16 @@ public sealed class HO108GkePreStopBelowNegFormula : WorkloadRule
     protected override IEnumerable<Finding> Evaluate(WorkloadContext context)
     {
         var b = context.Budget;
-        if (context.Profile.Id != ProviderProfiles.GkeNeg.Id || b.Container is not { } container
+        // The formula is computed once with the budget (Timing/Providers/WorkloadPlanes.cs); null when no GKE backend is linked.
+        if (!context.Profile.Declares<NegDrainingFormula>() || b.Relations.Neg is not { } neg || b.Container is not { } container
             || (b.PreStopSource is PreStopSource.None or PreStopSource.Unknown && b.InAppDelaySeconds == 0))
         {
             yield break; // HO101 and HO102 speak for a missing or unreadable preStop.
         }
 
-        var backends = GkeBackends.Of(context.Workload, context.Context.Model);
-        if (backends.Count == 0)
-        {
-            yield break;
-        }
-
-        var draining = backends.Select(x => x.DrainingTimeout).MaxBy(d => d?.Value ?? 0);
-        var drainingSeconds = draining?.Value ?? 0;
-        var required = drainingSeconds + ProviderProfiles.NegDetachSeconds;
+        var draining = neg.DrainingTimeout;
+        var drainingSeconds = neg.DrainingSeconds;
+        var required = neg.RequiredSeconds;
         if (b.StopListeningSeconds >= required)
         {
             yield break;
@@ -43,7 +37,7 @@ public sealed class HO108GkePreStopBelowNegFormula : WorkloadRule
 
         var from = draining is null ? "not set, so 0 s" : $"{Seconds(drainingSeconds)} in {draining.Source.Kind} '{draining.Source.Name}'";
         yield return context.Report(container.PreStop?.Node ?? container.Node,
-            $"Container '{container.Name}' stops taking requests {Seconds(b.StopListeningSeconds)} after termination starts, but GKE needs drainingTimeoutSec ({from}) + {Seconds(ProviderProfiles.NegDetachSeconds)} of NEG removal = {Seconds(required)}: the load balancer can still send requests for {Seconds(required - b.StopListeningSeconds)}.",
+            $"Container '{container.Name}' stops taking requests {Seconds(b.StopListeningSeconds)} after termination starts, but GKE needs drainingTimeoutSec ({from}) + {Seconds(neg.DetachSeconds)} of NEG removal = {Seconds(required)}: the load balancer can still send requests for {Seconds(required - b.StopListeningSeconds)}.",
             container);
     }
 }

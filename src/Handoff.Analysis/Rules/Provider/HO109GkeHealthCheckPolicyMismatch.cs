@@ -1,3 +1,4 @@
+using Handoff.Analysis.Timing;
 using Handoff.Analysis.Timing.Providers;
 
 namespace Handoff.Analysis.Rules.Provider;
@@ -19,7 +20,7 @@ public sealed class HO109GkeHealthCheckPolicyMismatch : WorkloadRule
     /// <inheritdoc/>
     protected override IEnumerable<Finding> Evaluate(WorkloadContext context)
     {
-        if (context.Profile.Id != ProviderProfiles.GkeNeg.Id || ProviderObjects.ReadinessPath(context.Workload) is not { } readiness)
+        if (!context.Profile.Declares<NegDrainingFormula>() || ProviderObjects.ReadinessPath(context.Workload) is not { } readiness)
         {
             yield break; // Without an HTTP readiness probe there is no path to compare (HO301 covers a missing one).
         }

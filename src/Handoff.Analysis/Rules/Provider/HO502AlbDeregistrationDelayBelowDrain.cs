@@ -1,4 +1,4 @@
-using Handoff.Analysis.Timing.Providers;
+using Handoff.Analysis.Timing;
 using static Handoff.Analysis.Rules.Text;
 
 namespace Handoff.Analysis.Rules.Provider;
@@ -22,9 +22,15 @@ public sealed class HO502AlbDeregistrationDelayBelowDrain : WorkloadRule
     {
         var b = context.Budget;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var alb in AlbSettings.Of(context.Workload, context.Context.Model).Where(a => a.Flavor == AlbFlavor.Aws))
+        // The delays are computed once with the budget (Timing/Providers/WorkloadPlanes.cs) for profiles that declare the relation.
+        if (!context.Profile.Declares<DeregistrationDelayCoversDrain>())
         {
-            var delay = alb.DeregistrationDelay;
+            yield break;
+        }
+
+        foreach (var target in b.Relations.DeregistrationDelays)
+        {
+            var delay = target.Delay;
             if (delay.Value >= b.DrainSeconds || delay.Node is null || !seen.Add($"{delay.Source.Kind}/{delay.Source.Name}"))
             {
                 continue;
@@ -32,7 +38,7 @@ public sealed class HO502AlbDeregistrationDelayBelowDrain : WorkloadRule
 
             var drain = b.DrainDeclared ? "declared drain" : "default drain";
             yield return RuleContext.Report(Rule, delay.Source, delay.Node,
-                $"{delay.Source.Kind} '{delay.Source.Name}' sets deregistration_delay.timeout_seconds to {Seconds(delay.Value)}, shorter than the {drain} of {Seconds(b.DrainSeconds)} of {context.Workload.Kind} '{context.Workload.Name}': the ALB ends deregistration and cuts requests still running; raise it to at least {Seconds(b.DrainSeconds)}.");
+                $"{delay.Source.Kind} '{delay.Source.Name}' sets deregistration_delay.timeout_seconds to {Seconds(delay.Value)}, shorter than the {drain} of {Seconds(b.DrainSeconds)} of {context.Workload.Kind} '{context.Workload.Name}': the {target.LoadBalancer} ends deregistration and cuts requests still running; raise it to at least {Seconds(b.DrainSeconds)}.");
         }
     }
 }

@@ -36,8 +36,8 @@ public sealed class HO102PreStopShorterThanPropagation : WorkloadRule
             yield break;
         }
 
-        // On GKE NEGs, HO108 reports the same gap with Google's formula (drainingTimeoutSec + 60 s).
-        if (b.ExposureSeconds > 0 && context.Profile.Id != Handoff.Analysis.Timing.Providers.ProviderProfiles.GkeNeg.Id)
+        // A profile with the NEG formula has HO108 report the same gap with Google's formula (drainingTimeoutSec + 60 s).
+        if (b.ExposureSeconds > 0 && !context.Profile.Declares<NegDrainingFormula>())
         {
             var slowest = b.Planes.MaxBy(p => p.PropagationSeconds)!;
             yield return context.Report(at,

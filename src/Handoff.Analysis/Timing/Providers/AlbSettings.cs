@@ -95,23 +95,26 @@ public sealed record AlbSettings(Ingress Ingress, Service Service, AlbFlavor Fla
     }
 
     /// <summary>Whether an Ingress is served by an ALB controller, and which; null when it is not.</summary>
-    public static AlbFlavor? FlavorOf(Ingress ingress, ClusterModel model)
+    public static AlbFlavor? FlavorOf(Ingress ingress, ClusterModel model) => FlavorOf(IngressClasses.Resolve(ingress, model), model);
+
+    /// <summary>Whether an Ingress of a resolved class is served by an ALB controller, and which; null when it is not.</summary>
+    public static AlbFlavor? FlavorOf(IngressClassRef cls, ClusterModel model)
     {
-        ArgumentNullException.ThrowIfNull(ingress);
+        ArgumentNullException.ThrowIfNull(cls);
         ArgumentNullException.ThrowIfNull(model);
-        var controller = IngressClassController(model, ingress.ClassName, ingress.Object);
-        if (controller == "ingress.k8s.alibabacloud/alb")
+        if (cls.Controller == AlibabaController)
         {
             return AlbFlavor.Alibaba;
         }
 
-        if (controller == "ingress.k8s.aws/alb")
+        if (cls.Controller == AwsController)
         {
             return AlbFlavor.Aws;
         }
 
+        var ingress = cls.Ingress;
         var annotated = ingress.Object.Annotations.Keys.Any(k => k.StartsWith(Prefix, StringComparison.Ordinal));
-        if (ingress.ClassName != "alb" && !annotated)
+        if (cls.Name != "alb" && !annotated)
         {
             return null;
         }
@@ -122,23 +125,11 @@ public sealed record AlbSettings(Ingress Ingress, Service Service, AlbFlavor Fla
             : AlbFlavor.Aws;
     }
 
-    /// <summary>spec.controller of the IngressClass named <paramref name="className"/> in the input, or null.</summary>
-    /// <remarks>
-    /// IngressClasses are cluster-wide, but an input that spans clusters (a folder of samples for several providers)
-    /// can hold two of the same name; the one in the Ingress's own file wins, then the first in the input.
-    /// </remarks>
-    public static string? IngressClassController(ClusterModel model, string? className, KubeObject? near = null)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        if (className is null)
-        {
-            return null;
-        }
+    /// <summary>The AWS Load Balancer Controller's IngressClass controller name.</summary>
+    public const string AwsController = "ingress.k8s.aws/alb";
 
-        var classes = ProviderObjects.OfKind(model, "IngressClass", "networking.k8s.io").Where(c => c.Name == className).ToList();
-        var cls = classes.Find(c => near is not null && ReferenceEquals(c.File, near.File)) ?? classes.FirstOrDefault();
-        return cls is null ? null : ProviderObjects.StringAt(cls, "spec", "controller")?.Value;
-    }
+    /// <summary>Alibaba Cloud's ALB Ingress controller name.</summary>
+    public const string AlibabaController = "ingress.k8s.alibabacloud/alb";
 
     private static Located<int>? Attribute(KubeObject obj, string annotation, string key) =>
         ProviderObjects.Annotation(obj, annotation) is { } attributes
