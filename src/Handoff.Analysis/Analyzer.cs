@@ -18,6 +18,9 @@ public sealed record AnalysisOptions
     /// <summary>The target Kubernetes version (--k8s-version). Defaults to 1.32.</summary>
     public KubernetesVersion Version { get; init; } = KubernetesVersion.Default;
 
+    /// <summary>The numbers the user gave instead of the profile's (--propagation, --drain, .handoff.yaml). Defaults to none.</summary>
+    public Configuration.TimingSettings Timing { get; init; } = Configuration.TimingSettings.None;
+
     /// <summary>Rule ids or names to skip everywhere (--ignore). Defaults to none.</summary>
     public IReadOnlyCollection<string> Ignore { get; init; } = [];
 }
@@ -54,7 +57,7 @@ public static class Analyzer
         }
 
         // Inference runs once per workload; the run-level profile is derived from those choices.
-        var budgets = model.Workloads.Select(w => TimeBudget.Compute(w, model, catalog.Choose(options.Profile, w, model)!)).ToList();
+        var budgets = model.Workloads.Select(w => TimeBudget.Compute(w, model, catalog.Choose(options.Profile, w, model)!, options.Timing)).ToList();
         var profile = options.Profile is not null ? catalog.Choose(options.Profile, model)! : catalog.Summarize(budgets.Select(b => b.Profile));
         var context = new RuleContext(model, profile, options.Version, budgets);
 

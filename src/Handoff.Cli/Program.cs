@@ -10,5 +10,6 @@ root.Subcommands.Add(LabCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(RulesCommand.Create());
 root.Subcommands.Add(ProfilesCommand.Create());
+root.Subcommands.Add(ConfigCommand.Create());
 
 return await CliHost.RunAsync(root, args);

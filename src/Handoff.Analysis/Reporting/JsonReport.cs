@@ -57,8 +57,42 @@ public static class JsonReport
         w.WriteNumber("infos", result.Findings.Count(f => f.Severity == Severity.Info));
         w.WriteNumber("suppressed", result.Suppressed.Count);
         w.WriteNumber("inputErrors", result.Errors.Count);
+        WriteGivenNumbers(w, result);
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    // The numbers the user gave (--propagation, --drain, .handoff.yaml), so a CI log shows what the verdict rests on.
+    private static void WriteGivenNumbers(Utf8JsonWriter w, AnalysisResult result)
+    {
+        var given = result.Budgets.Where(b => b.PropagationGiven).ToList();
+        if (given.Count > 0)
+        {
+            w.WriteStartArray("propagation");
+            foreach (var group in given.GroupBy(b => (b.PropagationOrigin, b.Planes[0].Latency)))
+            {
+                w.WriteStartObject();
+                w.WriteNumber("seconds", group.Key.Latency.MaxSeconds);
+                if (group.Key.Latency.IsRange)
+                {
+                    w.WriteNumber("minSeconds", group.Key.Latency.MinSeconds);
+                }
+
+                w.WriteString("source", group.Key.PropagationOrigin);
+                w.WriteNumber("workloads", group.Count());
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (result.Budgets.FirstOrDefault(b => b.DrainOrigin is { } o && !o.StartsWith("annotation", StringComparison.Ordinal)) is { } drained)
+        {
+            w.WriteStartObject("drain");
+            w.WriteNumber("seconds", drained.DrainSeconds);
+            w.WriteString("source", drained.DrainOrigin);
+            w.WriteEndObject();
+        }
     }
 
     /// <summary>Returns the report as a string.</summary>

@@ -33,7 +33,7 @@ public readonly record struct Latency(double MinSeconds, double MaxSeconds)
     /// <summary>Whether the two ends differ.</summary>
     public bool IsRange => MinSeconds < MaxSeconds;
 
-    /// <summary>Reads "10", "10s", "5..10" or "5s..10s"; false when the text is none of these or min &gt; max.</summary>
+    /// <summary>Reads "10", "10s", "1m", "5..10" or "5s..10s" (each end as <see cref="Kubernetes.Durations.ParseSeconds"/> reads it); false when the text is none of these or min &gt; max.</summary>
     public static bool TryParse(string? text, out Latency latency)
     {
         latency = default;
@@ -68,8 +68,11 @@ public readonly record struct Latency(double MinSeconds, double MaxSeconds)
         ? string.Create(CultureInfo.InvariantCulture, $"{MinSeconds:0.###}-{MaxSeconds:0.###} s")
         : string.Create(CultureInfo.InvariantCulture, $"{MaxSeconds:0.###} s");
 
-    private static bool TryParseSeconds(string text, out double seconds) =>
-        double.TryParse(text.EndsWith('s') ? text[..^1] : text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out seconds) && seconds >= 0;
+    private static bool TryParseSeconds(string text, out double seconds)
+    {
+        seconds = Kubernetes.Durations.ParseSeconds(text) ?? -1;
+        return seconds >= 0;
+    }
 }
 
 /// <summary>A data plane that keeps sending new requests to a terminating pod until its own update lands.</summary>

@@ -1,3 +1,4 @@
+using Handoff.Analysis.Configuration;
 using Handoff.Analysis.Kubernetes;
 using Handoff.Analysis.Model;
 using Handoff.Analysis.Timing.Providers;
@@ -110,26 +111,53 @@ public sealed record TimeBudget
     public static TimeBudget Compute(Workload workload, ClusterModel model, Profile profile) =>
         Compute(workload, model, new ProfileChoice(profile, ProfileEvidence.Given));
 
-    /// <summary>Computes the budget of a workload for a chosen profile.</summary>
-    public static TimeBudget Compute(Workload workload, ClusterModel model, ProfileChoice choice)
+    /// <summary>Computes the budget of a workload for a chosen profile, with the numbers the user gave (command line, .handoff.yaml).</summary>
+    public static TimeBudget Compute(Workload workload, ClusterModel model, ProfileChoice choice, TimingSettings? timing = null)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(choice);
+        timing ??= TimingSettings.None;
         var profile = choice.Profile;
         var declaredDrain = HandoffAnnotations.Seconds(workload, HandoffAnnotations.DrainSeconds);
         var planes = WorkloadPlanes.Resolve(profile, workload, model);
+        var drain = timing.Drain is { } given && (timing.DrainOverridesAnnotations || declaredDrain is null)
+            ? given
+            : declaredDrain is { } annotated ? new Setting<double>(annotated, $"annotation {HandoffAnnotations.DrainSeconds}") : null;
+        var resolvedPlanes = planes.Planes;
+        var propagation = timing.PropagationFor(workload);
+        if (propagation is not null)
+        {
+            // The user's number is the slowest plane's: it replaces the profile's estimates, kept as one plane of that kind.
+            var kind = resolvedPlanes.Count > 0 ? resolvedPlanes.MaxBy(p => p.PropagationSeconds)!.Kind : PlaneKind.KubeProxy;
+            resolvedPlanes = [new DataPlane(GivenPlaneName, kind, propagation.Value, $"given: {propagation.Origin}")];
+        }
+
         return new TimeBudget
         {
             Workload = workload,
             Profile = choice,
             Termination = PodTermination.Of(workload),
-            DrainSeconds = declaredDrain ?? DefaultDrainSeconds,
-            DrainDeclared = declaredDrain is not null,
-            BufferSeconds = DefaultBufferSeconds,
-            Planes = planes.Planes,
+            DrainSeconds = drain?.Value ?? DefaultDrainSeconds,
+            DrainDeclared = drain is not null,
+            DrainOrigin = drain?.Origin,
+            BufferSeconds = timing.Buffer?.Value ?? DefaultBufferSeconds,
+            Planes = resolvedPlanes,
             Relations = planes.Relations,
+            PropagationOrigin = propagation?.Origin,
         };
     }
+
+    /// <summary>The name of the one plane that stands for a propagation the user gave.</summary>
+    public const string GivenPlaneName = "propagation";
+
+    /// <summary>Where the propagation came from when the user gave it (--propagation, .handoff.yaml:line:column); null when the profile's.</summary>
+    public string? PropagationOrigin { get; init; }
+
+    /// <summary>Whether P is the user's own number (measured or stated), not a profile's estimate.</summary>
+    public bool PropagationGiven => PropagationOrigin is not null;
+
+    /// <summary>Where D came from (--drain, .handoff.yaml, the annotation); null for the default.</summary>
+    public string? DrainOrigin { get; init; }
 
     /// <summary>Reads how long a preStop hook runs (see <see cref="PreStopHook"/>; 0 when unknown).</summary>
     public static (double Seconds, PreStopSource Source) PreStopDuration(Workload workload, Container? container)

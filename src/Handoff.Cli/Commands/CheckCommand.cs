@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Handoff.Analysis;
+using Handoff.Analysis.Configuration;
 using Handoff.Analysis.Manifests;
 using Handoff.Analysis.Reporting;
 using Handoff.Analysis.Rules;
@@ -31,25 +32,31 @@ internal static class CheckCommand
 
         var command = new Command("check", "Find the termination race in Kubernetes manifests and Dockerfiles: preStop, grace period, rollout strategy, probes.")
         {
-            paths, options.Profile, options.Version, format, failOn, ignore,
+            paths, format, failOn, ignore,
         };
+        foreach (var option in options.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((ParseResult parse, CancellationToken _) =>
         {
-            if (!options.TryRead(parse, out var analysisOptions))
+            var ignored = (parse.GetValue(ignore) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            var inputs = parse.GetValue(paths) ?? [];
+            if (!options.TryResolve(parse, inputs, ignored, [], out var resolved))
             {
                 return Task.FromResult(CliHost.UsageOrInput);
             }
 
-            var ignored = (parse.GetValue(ignore) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-            var unknown = ignored.Where(id => RuleCatalog.Find(id) is null).ToList();
+            var unknown = resolved!.Options.Ignore.Where(id => RuleCatalog.Find(id) is null).ToList();
             if (unknown.Count > 0)
             {
                 Console.Error.WriteLine($"handoff: unknown rule{(unknown.Count > 1 ? "s" : string.Empty)} in --ignore: {string.Join(", ", unknown)}. Run 'handoff rules' for the list.");
                 return Task.FromResult(CliHost.UsageOrInput);
             }
 
-            var manifests = ManifestSet.Load(parse.GetValue(paths) ?? []);
-            var result = Analyzer.Analyze(manifests, analysisOptions with { Ignore = ignored });
+            var manifests = ManifestSet.Load(inputs);
+            var result = Analyzer.Analyze(manifests, resolved.Options);
             foreach (var error in result.Errors)
             {
                 Console.Error.WriteLine($"handoff: {error}");
@@ -88,39 +95,95 @@ internal static class CheckCommand
     }
 }
 
-/// <summary>--profile and --k8s-version, shared by check, fix and explain.</summary>
+/// <summary>--profile, --k8s-version, --propagation, --drain and --config, shared by check, fix and explain.</summary>
 internal sealed class CommonOptions
 {
     public Option<string?> Profile { get; } = new("--profile")
     {
-        Description = $"Timing profile: {ProfileCatalog.BuiltIn.Ids}. Default: inferred from the manifests, else {ProfileCatalog.BuiltIn.Default.Id}.",
+        Description = $"Timing profile: {ProfileCatalog.BuiltIn.Ids}, or a custom one from .handoff.yaml. Default: inferred from the manifests, else {ProfileCatalog.BuiltIn.Default.Id}.",
     };
 
-    public Option<string> Version { get; } = new("--k8s-version")
+    public Option<string?> Version { get; } = new("--k8s-version")
     {
-        Description = "Target Kubernetes version; decides whether the native preStop 'sleep' action may be used (1.30+).",
-        DefaultValueFactory = _ => KubernetesVersion.Default.ToString(),
+        Description = $"Target Kubernetes version; decides whether the native preStop 'sleep' action may be used (1.30+). Default: {KubernetesVersion.Default}.",
     };
 
-    public bool TryRead(ParseResult parse, out AnalysisOptions options)
+    public Option<string?> Propagation { get; } = new("--propagation")
     {
-        options = new AnalysisOptions();
-        var catalog = options.Profiles;
-        var profile = parse.GetValue(Profile);
-        if (profile is not null && catalog.Find(profile) is null)
+        Description = "How long the slowest data plane keeps sending to a terminating pod, as you measured it ('25s', or '5s..25s' for 'up to 25 s'); overrides the profile's numbers for every workload.",
+    };
+
+    public Option<string?> Drain { get; } = new("--drain")
+    {
+        Description = "The app's drain time D for in-flight requests ('30s'); overrides the default 20 s and the handoff.dev/drain-seconds annotations.",
+    };
+
+    public Option<string?> Config { get; } = new("--config")
+    {
+        Description = $"The configuration file. Default: the nearest {ConfigReader.FileName} in the checked path's folder or its parents.",
+    };
+
+    public IEnumerable<Option> All => [Profile, Version, Propagation, Drain, Config];
+
+    /// <summary>Reads the command line and the configuration file; false (errors printed) when either is wrong.</summary>
+    public bool TryRead(ParseResult parse, IReadOnlyList<string> paths, out AnalysisOptions options)
+    {
+        var ok = TryResolve(parse, paths, [], [], out var resolved);
+        options = resolved?.Options ?? new AnalysisOptions();
+        return ok;
+    }
+
+    /// <summary>Resolves every setting (command line &gt; file &gt; inferred &gt; defaults); false (errors printed) on any problem.</summary>
+    public bool TryResolve(ParseResult parse, IReadOnlyList<string> paths, IReadOnlyList<string> ignore, IReadOnlyList<string> exclude, out ResolvedSettings? resolved)
+    {
+        resolved = null;
+        HandoffConfig? file = null;
+        var configPath = parse.GetValue(Config);
+        if (configPath is not null && !File.Exists(configPath))
         {
-            Console.Error.WriteLine($"handoff: unknown profile '{profile}'. Known profiles: {catalog.Ids}.");
+            Console.Error.WriteLine($"handoff: --config '{configPath}' does not exist.");
             return false;
         }
 
-        var versionText = parse.GetValue(Version);
-        if (!KubernetesVersion.TryParse(versionText, out var version))
+        configPath ??= ConfigLocator.Find(paths);
+        if (configPath is not null)
         {
-            Console.Error.WriteLine($"handoff: --k8s-version '{versionText}' is not a version like 1.32.");
-            return false;
+            var (config, errors) = ConfigReader.Load(DisplayPath(configPath));
+            foreach (var error in errors)
+            {
+                Console.Error.WriteLine($"handoff: {error}");
+            }
+
+            if (errors.Count > 0)
+            {
+                return false;
+            }
+
+            file = config;
         }
 
-        options = new AnalysisOptions { Profile = profile, Profiles = catalog, Version = version };
-        return true;
+        var cli = new CommandLineSettings
+        {
+            Profile = parse.GetValue(Profile),
+            Version = parse.GetValue(Version),
+            Propagation = parse.GetValue(Propagation),
+            Drain = parse.GetValue(Drain),
+            Ignore = ignore,
+            Exclude = exclude,
+        };
+        resolved = SettingsResolver.Resolve(cli, file);
+        foreach (var error in resolved.Errors)
+        {
+            Console.Error.WriteLine($"handoff: {error}");
+        }
+
+        return resolved.Errors.Count == 0;
+    }
+
+    // A file below the working folder is shown relative to it, as the user would type it.
+    private static string DisplayPath(string path)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
     }
 }

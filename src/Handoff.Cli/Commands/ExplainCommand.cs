@@ -30,11 +30,16 @@ internal static class ExplainCommand
 
         var command = new Command("explain", "Draw each workload's termination timeline: Track A (preStop, SIGTERM, drain, SIGKILL) beside Track B (each data plane), the exposure window, failed requests and rollout cost.")
         {
-            paths, workload, options.Profile, options.Version, rps, podStart, format,
+            paths, workload, rps, podStart, format,
         };
+        foreach (var option in options.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((ParseResult parse, CancellationToken _) =>
         {
-            if (!options.TryRead(parse, out var analysisOptions))
+            if (!options.TryRead(parse, parse.GetValue(paths) ?? [], out var analysisOptions))
             {
                 return Task.FromResult(CliHost.UsageOrInput);
             }

@@ -35,11 +35,16 @@ internal static class FixCommand
 
         var command = new Command("fix", "Fix what 'check' finds: preStop sleep, grace period, rolling update, minReadySeconds, PodDisruptionBudget; prints a diff unless --write or --patch.")
         {
-            paths, options.Profile, options.Version, dryRun, write, patch, output,
+            paths, dryRun, write, patch, output,
         };
+        foreach (var option in options.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((ParseResult parse, CancellationToken cancellationToken) =>
         {
-            if (!options.TryRead(parse, out var analysisOptions))
+            if (!options.TryRead(parse, parse.GetValue(paths) ?? [], out var analysisOptions))
             {
                 return Task.FromResult(CliHost.UsageOrInput);
             }

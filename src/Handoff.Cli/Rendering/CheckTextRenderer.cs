@@ -90,8 +90,11 @@ internal static class CheckTextRenderer
         };
         var profile = $"profile {b.Profile.Profile.Id} ({b.Profile.Reason}); ";
         var delay = b.InAppDelaySeconds > 0 ? $" + in-app delay {Seconds(b.InAppDelaySeconds)}" : string.Empty;
-        var planes = string.Join(", ", b.Planes.Select(p => $"{p.Name} {Seconds(p.PropagationSeconds)}"));
-        return $"{profile}budget: {preStop}{delay}; SIGTERM at {Seconds(b.SigtermAtSeconds)}, stops listening at {Seconds(b.StopListeningSeconds)}, SIGKILL at {Seconds(b.SigkillAtSeconds)}; endpoints removed after {planes}; exposure {Seconds(b.ExposureSeconds)}.";
+        var planes = b.PropagationGiven
+            ? $"{Seconds(b.PropagationSeconds)}, your number ({b.PropagationOrigin})"
+            : string.Join(", ", b.Planes.Select(p => $"{p.Name} {Seconds(p.PropagationSeconds)}"));
+        var drainFrom = b.DrainOrigin is { } origin && !origin.StartsWith("annotation", StringComparison.Ordinal) ? $"; drain {Seconds(b.DrainSeconds)} ({origin})" : string.Empty;
+        return $"{profile}budget: {preStop}{delay}; SIGTERM at {Seconds(b.SigtermAtSeconds)}, stops listening at {Seconds(b.StopListeningSeconds)}, SIGKILL at {Seconds(b.SigkillAtSeconds)}; endpoints removed after {planes}{drainFrom}; exposure {Seconds(b.ExposureSeconds)}.";
     }
 
     private static string Badge(Severity severity) => severity switch

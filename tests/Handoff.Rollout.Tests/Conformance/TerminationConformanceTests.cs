@@ -149,7 +149,7 @@ public sealed class TerminationConformanceTests
     {
         var model = ClusterModel.Build(ManifestSet.FromText(Manifest(written) + Service, "row.yaml"));
         model.Errors.ShouldBeEmpty();
-        return TimeBudget.Compute(model.Workloads.Single(), model, Profiles.KubeProxySmall);
+        return TimeBudget.Compute(model.Workloads.Single(), model, ProfileCatalog.BuiltIn.Find("kube-proxy-small")!);
     }
 
     private const string Service = """
