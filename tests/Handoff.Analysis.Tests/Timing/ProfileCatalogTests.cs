@@ -79,6 +79,18 @@ public sealed class ProfileCatalogTests
     }
 
     [Fact]
+    public void BuiltIn_EveryInferableProfileIsInferredByACaseOrFixture()
+    {
+        // kube-proxy-medium and -large describe cluster size, which no manifest shows: they are --profile only.
+        string[] profileOnly = ["kube-proxy-medium", "kube-proxy-large"];
+        var inferred = Handoff.Analysis.Tests.Providers.ProfileInferenceTests.Cases().Select(row => (string)row[1])
+            .Concat(Handoff.Analysis.Tests.Providers.DataPlaneFixtureTests.Cases().Select(row => (string)row[1]))
+            .ToHashSet(StringComparer.Ordinal);
+
+        ProfileCatalog.BuiltIn.Profiles.Select(p => p.Id).Except(profileOnly).Where(id => !inferred.Contains(id)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void ProfilesMarkdown_MatchesTheCheckedInDocs()
     {
         var checkedIn = File.ReadAllText(Path.Combine(RepoPaths.Docs, "timing-model-providers.md"));
