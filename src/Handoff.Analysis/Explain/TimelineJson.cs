@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Handoff.Analysis.Timing;
 
 namespace Handoff.Analysis.Explain;
 
@@ -44,6 +45,8 @@ public static class TimelineJson
             {
                 w.WriteStartObject();
                 w.WriteString("name", plane.Name);
+                w.WriteString("kind", ProfileCatalogReader.KindName(plane.Kind));
+                w.WriteNumber("minSeconds", plane.MinSeconds);
                 w.WriteNumber("propagationSeconds", plane.PropagationSeconds);
                 w.WriteEndObject();
             }

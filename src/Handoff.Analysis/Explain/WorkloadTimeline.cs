@@ -5,8 +5,14 @@ namespace Handoff.Analysis.Explain;
 
 /// <summary>One data plane on Track B: when it stops sending new requests to the terminating pod.</summary>
 /// <param name="Name">The plane.</param>
-/// <param name="PropagationSeconds">When it stops sending.</param>
-public sealed record PlaneTimeline(string Name, double PropagationSeconds);
+/// <param name="PropagationSeconds">When it stops sending (the slow end of its latency, the number Handoff checks).</param>
+/// <param name="Kind">What kind of plane it is. Defaults to kube-proxy.</param>
+/// <param name="FastestSeconds">The fast end of its latency when it is a range (equal to <paramref name="PropagationSeconds"/> otherwise); null means the same.</param>
+public sealed record PlaneTimeline(string Name, double PropagationSeconds, PlaneKind Kind = PlaneKind.KubeProxy, double? FastestSeconds = null)
+{
+    /// <summary>The fast end of the latency.</summary>
+    public double MinSeconds => FastestSeconds ?? PropagationSeconds;
+}
 
 /// <summary>The two tracks of one workload's pod termination, for the user's own numbers (DESIGN.md's model).</summary>
 public sealed record WorkloadTimeline
@@ -120,7 +126,7 @@ public sealed record WorkloadTimeline
             DrainSeconds = budget.DrainSeconds,
             ExitAtSeconds = exitAt,
             SigkillAtSeconds = budget.SigkillAtSeconds,
-            Planes = budget.Planes.Select(p => new PlaneTimeline(p.Name, p.PropagationSeconds)).ToList(),
+            Planes = budget.Planes.Select(p => new PlaneTimeline(p.Name, p.PropagationSeconds, p.Kind, p.Latency.MinSeconds)).ToList(),
             PropagationSeconds = budget.PropagationSeconds,
             ExposureSeconds = budget.ExposureSeconds,
             RequestsPerSecond = requestsPerSecond,

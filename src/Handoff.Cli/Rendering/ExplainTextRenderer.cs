@@ -51,7 +51,7 @@ internal static class ExplainTextRenderer
                 _ => $"preStop {Seconds(t.PreStopSeconds)}",
             };
             console.WriteLine($"  Track A: {preStop}; SIGTERM at {Seconds(t.SigtermAtSeconds)}; stops taking requests at {Seconds(t.StopListeningSeconds)}; drains for up to {Seconds(t.DrainSeconds)} (exits by {Seconds(t.ExitAtSeconds)}); SIGKILL at {Seconds(t.SigkillAtSeconds)} (grace period {Seconds(t.GracePeriodSeconds)}).");
-            console.WriteLine($"  Track B: {string.Join("; ", t.Planes.Select(p => $"{p.Name} stops sending at {Seconds(p.PropagationSeconds)}"))}.");
+            console.WriteLine($"  Track B: {string.Join("; ", t.Planes.Select(p => $"{p.Name} stops sending at {Seconds(p.PropagationSeconds)}{(p.MinSeconds < p.PropagationSeconds ? $" (range {Seconds(p.MinSeconds)} to {Seconds(p.PropagationSeconds)})" : string.Empty)}"))}.");
             if (t.ExposureSeconds > 0)
             {
                 console.MarkupLine($"  [red]Exposure {Esc(Seconds(t.ExposureSeconds))}[/] ({Seconds(t.StopListeningSeconds)} to {Seconds(t.PropagationSeconds)}): about {Number(Math.Round(t.ExpectedFailedRequests, 1))} failed requests per terminated pod at {Number(t.RequestsPerSecond)} req/s to it, with a load balancer that does not retry.");

@@ -63,18 +63,18 @@ public sealed class ProfileInferenceTests
     {
         { Service("  annotations:\n    cloud.google.com/neg: '{\"ingress\": true}'"), "gke-neg", "Service 'shop/web' has annotation cloud.google.com/neg" },
         { Service("  annotations:\n    cloud.google.com/backend-config: '{\"default\": \"bc\"}'") + "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n  name: bc\n  namespace: shop\n", "gke-neg", "Service 'shop/web' has annotation cloud.google.com/backend-config" },
-        { Service() + "apiVersion: networking.gke.io/v1\nkind: GCPBackendPolicy\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  targetRef:\n    group: ''\n    kind: Service\n    name: web\n", "gke-neg", "GCPBackendPolicy 'shop/p' targets Service 'web'" },
-        { Service() + "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: gw\n  namespace: shop\nspec:\n  gatewayClassName: gke-l7-rilb\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\n  namespace: shop\nspec:\n  parentRefs:\n    - name: gw\n  rules:\n    - backendRefs:\n        - name: web\n          port: 80\n", "gke-neg", "GatewayClass 'gke-l7-rilb'" },
+        { Service() + "apiVersion: networking.gke.io/v1\nkind: GCPBackendPolicy\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  targetRef:\n    group: ''\n    kind: Service\n    name: web\n", "gke-neg", "GCPBackendPolicy 'shop/p' targets Service 'web' through spec.targetRef" },
+        { Service() + "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: gw\n  namespace: shop\nspec:\n  gatewayClassName: gke-l7-rilb\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\n  namespace: shop\nspec:\n  parentRefs:\n    - name: gw\n  rules:\n    - backendRefs:\n        - name: web\n          port: 80\n", "gke-neg", "Gateway 'shop/gw' has spec.gatewayClassName 'gke-l7-rilb'" },
         { Service() + "apiVersion: networking.gke.io/v1\nkind: GCPBackendPolicy\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  targetRef:\n    kind: Service\n    name: other\n", "kube-proxy-small", "default" },
-        { Service() + Ingress("", "  annotations:\n    kubernetes.io/ingress.class: gce"), "gke-neg", "Ingress 'shop/web' has class 'gce'" },
-        { Service() + Ingress("  ingressClassName: alb"), "aws-alb", "Ingress 'shop/web' has class 'alb'" },
-        { Service() + Ingress("", "  annotations:\n    alb.ingress.kubernetes.io/scheme: internal"), "aws-alb", "alb.ingress.kubernetes.io/* annotations" },
-        { Service() + Ingress("  ingressClassName: alb") + "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: alb\nspec:\n  controller: ingress.k8s.aws/alb\n", "aws-alb", "controller ingress.k8s.aws/alb" },
-        { Service() + Ingress("  ingressClassName: alb") + "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: alb\nspec:\n  controller: ingress.k8s.alibabacloud/alb\n", "alibaba-alb", "controller ingress.k8s.alibabacloud/alb" },
-        { Service() + Ingress("  ingressClassName: alb") + "apiVersion: alibabacloud.com/v1\nkind: AlbConfig\nmetadata:\n  name: alb\n", "alibaba-alb", "AlbConfig" },
-        { Service() + Ingress("  ingressClassName: nginx"), "ingress-nginx", "Ingress 'shop/web' has class 'nginx'" },
+        { Service() + Ingress("", "  annotations:\n    kubernetes.io/ingress.class: gce"), "gke-neg", "Ingress 'shop/web' has annotation kubernetes.io/ingress.class: gce" },
+        { Service() + Ingress("  ingressClassName: alb"), "aws-alb", "Ingress 'shop/web' has spec.ingressClassName 'alb'" },
+        { Service() + Ingress("", "  annotations:\n    alb.ingress.kubernetes.io/scheme: internal"), "aws-alb", "Ingress 'shop/web' has annotation alb.ingress.kubernetes.io/scheme" },
+        { Service() + Ingress("  ingressClassName: alb") + "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: alb\nspec:\n  controller: ingress.k8s.aws/alb\n", "aws-alb", "IngressClass 'alb' has spec.controller 'ingress.k8s.aws/alb'" },
+        { Service() + Ingress("  ingressClassName: alb") + "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: alb\nspec:\n  controller: ingress.k8s.alibabacloud/alb\n", "alibaba-alb", "IngressClass 'alb' has spec.controller 'ingress.k8s.alibabacloud/alb'" },
+        { Service() + Ingress("  ingressClassName: alb") + "apiVersion: alibabacloud.com/v1\nkind: AlbConfig\nmetadata:\n  name: alb\n", "alibaba-alb", "AlbConfig 'default/alb' is in the input" },
+        { Service() + Ingress("  ingressClassName: nginx"), "ingress-nginx", "Ingress 'shop/web' has spec.ingressClassName 'nginx'" },
         { Service() + Ingress("", "  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 8m"), "ingress-nginx", "annotation nginx.ingress.kubernetes.io/proxy-body-size" },
-        { Service() + "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\n  namespace: shop\nspec:\n  rules:\n    - backendRefs:\n        - name: web\n          port: 80\n", "gateway", "HTTPRoute 'shop/r' routes through a Gateway" },
+        { Service() + "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\n  namespace: shop\nspec:\n  rules:\n    - backendRefs:\n        - name: web\n          port: 80\n", "gateway", "HTTPRoute 'shop/r' targets a Service of the workload through spec.rules[].backendRefs (it routes through a Gateway)" },
         { Service(), "kube-proxy-small", "default" },
     };
 
@@ -85,7 +85,7 @@ public sealed class ProfileInferenceTests
         var model = ClusterModel.Build(ManifestSet.FromText(Deployment + objects));
         model.Errors.ShouldBeEmpty();
 
-        var choice = Profiles.Choose(null, model).ShouldNotBeNull();
+        var choice = ProfileCatalog.BuiltIn.Choose(null, model).ShouldNotBeNull();
 
         choice.Profile.Id.ShouldBe(profile);
         choice.Reason.ShouldContain(reason);
@@ -114,14 +114,15 @@ public sealed class ProfileInferenceTests
     {
         var model = ClusterModel.Build(ManifestSet.FromText(Deployment + Service() + Ingress("  ingressClassName: alb")));
 
-        Profiles.Choose("alibaba-alb", model)!.Profile.Id.ShouldBe("alibaba-alb");
-        Profiles.Choose("no-such-profile", model).ShouldBeNull();
+        ProfileCatalog.BuiltIn.Choose("alibaba-alb", model)!.Profile.Id.ShouldBe("alibaba-alb");
+        ProfileCatalog.BuiltIn.Choose("no-such-profile", model).ShouldBeNull();
     }
 
     [Fact]
     public void All_ListsEveryProviderProfile()
     {
-        Profiles.All.Select(p => p.Id).ShouldBe(["kube-proxy-small", "kube-proxy-medium", "kube-proxy-large", "gke-neg", "aws-alb", "alibaba-alb", "ingress-nginx", "gateway"]);
+        ProfileCatalog.BuiltIn.Profiles.Select(p => p.Id).ShouldBe(["kube-proxy-small", "kube-proxy-medium", "kube-proxy-large", "gke-neg", "aws-alb", "alibaba-alb", "ingress-nginx", "gateway",
+            "aws-nlb", "aws-clb", "gke-l4", "azure-lb", "metallb", "cloud-l4", "headless-dns"]);
     }
 
     [Fact]
@@ -131,7 +132,7 @@ public sealed class ProfileInferenceTests
             + "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n  name: bc\n  namespace: shop\nspec:\n  connectionDraining:\n    drainingTimeoutSec: 45\n";
         var model = ClusterModel.Build(ManifestSet.FromText(text));
 
-        var budget = TimeBudget.Compute(model.Workloads[0], model, Profiles.Find("gke-neg")!);
+        var budget = TimeBudget.Compute(model.Workloads[0], model, ProfileCatalog.BuiltIn.Find("gke-neg")!);
 
         budget.PropagationSeconds.ShouldBe(105);
     }

@@ -29,7 +29,7 @@ public sealed class TimeBudgetTests
             """;
         var model = ClusterModel.Build(ManifestSet.FromText(yaml));
         model.Errors.ShouldBeEmpty();
-        return TimeBudget.Compute(model.Workloads.Single(), model, profile ?? Profiles.KubeProxySmall);
+        return TimeBudget.Compute(model.Workloads.Single(), model, profile ?? ProfileCatalog.BuiltIn.Default);
     }
 
     [Fact]

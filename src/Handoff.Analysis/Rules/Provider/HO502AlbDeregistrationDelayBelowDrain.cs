@@ -3,16 +3,17 @@ using static Handoff.Analysis.Rules.Text;
 
 namespace Handoff.Analysis.Rules.Provider;
 
-/// <summary>HO502: an AWS ALB target group's deregistration delay is shorter than the app's drain time.</summary>
+/// <summary>HO502: an AWS ALB or NLB target group's deregistration delay is shorter than the app's drain time.</summary>
 public sealed class HO502AlbDeregistrationDelayBelowDrain : WorkloadRule
 {
     /// <summary>The rule's descriptor.</summary>
     public static RuleDescriptor Rule { get; } = new(
         "HO502", "alb-deregistration-delay-below-drain", Severity.Warning, "Provider",
-        "An AWS ALB target group's deregistration_delay.timeout_seconds (target-group-attributes; 300 s by default) is shorter than the app's drain time D: when the delay ends the ALB completes deregistration and requests still running on the draining target are cut.",
-        "Keep deregistration_delay.timeout_seconds in 'alb.ingress.kubernetes.io/target-group-attributes' at least as long as the app's longest request (its drain time), or shorten the drain.",
+        "An AWS ALB or NLB target group's deregistration_delay.timeout_seconds (target-group-attributes on the Ingress or Service; 300 s by default) is shorter than the app's drain time D: when the delay ends the load balancer completes deregistration and requests still running on the draining target are cut.",
+        "Keep deregistration_delay.timeout_seconds in 'alb.ingress.kubernetes.io/target-group-attributes' (ALB) or 'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes' (NLB) at least as long as the app's longest request (its drain time), or shorten the drain.",
         ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay",
-            "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-group-attributes"]);
+            "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-group-attributes",
+            "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#deregistration-delay"]);
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
