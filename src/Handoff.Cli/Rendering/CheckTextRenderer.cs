@@ -20,7 +20,7 @@ internal static class CheckTextRenderer
         var perWorkload = result.Budgets.Select(b => b.Profile.Profile.Id).Distinct(StringComparer.Ordinal).Count() > 1;
         console.MarkupLine(perWorkload
             ? $"Profiles chosen per workload from the objects linked to each: {Esc(string.Join(", ", result.Budgets.Select(b => b.Profile.Profile.Id).Distinct(StringComparer.Ordinal)))}."
-            : $"Profile [bold]{Esc(profile.Profile.Id)}[/] ({Esc(profile.Reason)}): endpoints stop receiving traffic after up to {Seconds(profile.Profile.PropagationSeconds)}.");
+            : $"Profile [bold]{Esc(profile.Profile.Id)}[/] ({Esc(profile.Reason)}): endpoints stop receiving traffic after up to {Seconds(RunPropagation(result))}.");
 
         // The same object may be defined in several files (naive.yaml and recommended.yaml both define
         // default/frontend), so budgets are found by file and object.
@@ -96,6 +96,13 @@ internal static class CheckTextRenderer
         var drainFrom = b.DrainOrigin is { } origin && !origin.StartsWith("annotation", StringComparison.Ordinal) ? $"; drain {Seconds(b.DrainSeconds)} ({origin})" : string.Empty;
         return $"{profile}budget: {preStop}{delay}; SIGTERM at {Seconds(b.SigtermAtSeconds)}, stops listening at {Seconds(b.StopListeningSeconds)}, SIGKILL at {Seconds(b.SigkillAtSeconds)}; endpoints removed after {planes}{drainFrom}; exposure {Seconds(b.ExposureSeconds)}.";
     }
+
+    /// <summary>
+    /// The slowest plane of the run as computed for its workloads (a relation can set it per workload: GKE's
+    /// drainingTimeoutSec, a LoadBalancer Service's health check); the profile's own figure when there is no workload.
+    /// </summary>
+    private static double RunPropagation(AnalysisResult result) =>
+        result.Budgets.Count == 0 ? result.Profile.Profile.PropagationSeconds : result.Budgets.Max(b => b.PropagationSeconds);
 
     private static string Badge(Severity severity) => severity switch
     {
