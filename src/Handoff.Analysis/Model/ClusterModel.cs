@@ -7,13 +7,13 @@ namespace Handoff.Analysis.Model;
 public sealed class ClusterModel
 {
     internal ClusterModel(ManifestSet manifests, IReadOnlyList<Workload> workloads, IReadOnlyList<Service> services,
-        IReadOnlyList<PodDisruptionBudget> budgets, IReadOnlyList<Ingress> ingresses, IReadOnlyList<HttpRoute> routes,
+        IReadOnlyList<PodDisruptionBudget> disruptionBudgets, IReadOnlyList<Ingress> ingresses, IReadOnlyList<HttpRoute> routes,
         IReadOnlyList<Autoscaler> autoscalers, IReadOnlyList<InputError> errors)
     {
         Manifests = manifests;
         Workloads = workloads;
         Services = services;
-        Budgets = budgets;
+        DisruptionBudgets = disruptionBudgets;
         Ingresses = ingresses;
         Routes = routes;
         Autoscalers = autoscalers;
@@ -33,7 +33,7 @@ public sealed class ClusterModel
     public IReadOnlyList<Service> Services { get; }
 
     /// <summary>PodDisruptionBudgets.</summary>
-    public IReadOnlyList<PodDisruptionBudget> Budgets { get; }
+    public IReadOnlyList<PodDisruptionBudget> DisruptionBudgets { get; }
 
     /// <summary>Ingresses.</summary>
     public IReadOnlyList<Ingress> Ingresses { get; }

@@ -19,7 +19,7 @@ internal static class ModelBuilder
         var errors = new List<InputError>(manifests.Errors);
         var workloads = new List<Workload>();
         var services = new List<Service>();
-        var budgets = new List<PodDisruptionBudget>();
+        var disruptionBudgets = new List<PodDisruptionBudget>();
         var ingresses = new List<Ingress>();
         var routes = new List<HttpRoute>();
         var autoscalers = new List<Autoscaler>();
@@ -36,7 +36,7 @@ internal static class ModelBuilder
                     Add(services, ReadService(reader), reader);
                     break;
                 case "PodDisruptionBudget":
-                    Add(budgets, ReadBudget(reader), reader);
+                    Add(disruptionBudgets, ReadDisruptionBudget(reader), reader);
                     break;
                 case "Ingress" when obj.Group is "networking.k8s.io" or "extensions":
                     Add(ingresses, ReadIngress(reader), reader);
@@ -52,8 +52,8 @@ internal static class ModelBuilder
             }
         }
 
-        Link(workloads, services, budgets, ingresses, routes, autoscalers);
-        return new ClusterModel(manifests, workloads, services, budgets, ingresses, routes, autoscalers, errors);
+        Link(workloads, services, disruptionBudgets, ingresses, routes, autoscalers);
+        return new ClusterModel(manifests, workloads, services, disruptionBudgets, ingresses, routes, autoscalers, errors);
     }
 
     private static bool IsWorkloadApi(KubeObject obj) => obj.Kind switch
@@ -72,13 +72,13 @@ internal static class ModelBuilder
         }
     }
 
-    private static void Link(List<Workload> workloads, List<Service> services, List<PodDisruptionBudget> budgets,
+    private static void Link(List<Workload> workloads, List<Service> services, List<PodDisruptionBudget> disruptionBudgets,
         List<Ingress> ingresses, List<HttpRoute> routes, List<Autoscaler> autoscalers)
     {
         // Links never cross namespaces, and a selector can only match pods carrying its first label pair: indexing by
         // both keeps a 10,000-object corpus from comparing every workload with every Service of its namespace.
         var serviceIndex = new SelectorIndex<Service>(services.Where(s => s.HasSelector && s.Ports.Count > 0), s => s.Object.Namespace, s => s.Selector);
-        var budgetIndex = new SelectorIndex<PodDisruptionBudget>(budgets, b => b.Object.Namespace,
+        var disruptionBudgetIndex = new SelectorIndex<PodDisruptionBudget>(disruptionBudgets, b => b.Object.Namespace,
             b => b.Selector.Expressions.Count == 0 ? b.Selector.MatchLabels : null);
         var ingressesByBackend = ingresses.SelectMany(i => i.Backends.Select(b => (Key: (b.Namespace, b.ServiceName), Ingress: i)))
             .ToLookup(x => x.Key, x => x.Ingress);
@@ -102,12 +102,12 @@ internal static class ModelBuilder
                 }
             }
 
-            foreach (var budget in budgetIndex.Candidates(ns, labels))
+            foreach (var disruptionBudget in disruptionBudgetIndex.Candidates(ns, labels))
             {
                 // An empty PDB selector (policy/v1) selects every pod of its namespace.
-                if (budget.Selector.Matches(labels))
+                if (disruptionBudget.Selector.Matches(labels))
                 {
-                    workload.BudgetsList.Add(budget);
+                    workload.DisruptionBudgetsList.Add(disruptionBudget);
                 }
             }
 
@@ -433,7 +433,7 @@ internal static class ModelBuilder
         return new Service(r.Object, r.StringMap(spec, "selector", "spec.selector"), ports, r.String(spec, "type", "spec.type") ?? "ClusterIP");
     }
 
-    private static PodDisruptionBudget? ReadBudget(FieldReader r)
+    private static PodDisruptionBudget? ReadDisruptionBudget(FieldReader r)
     {
         var spec = r.Map(r.Object.Node, "spec", "spec");
         var selector = ReadSelector(r, r.Map(spec, "selector", "spec.selector"), "spec.selector")

@@ -161,9 +161,9 @@ public sealed class Workload
     internal List<Service> ServicesList { get; } = [];
 
     /// <summary>PodDisruptionBudgets in the namespace selecting the pods.</summary>
-    public IReadOnlyList<PodDisruptionBudget> Budgets => BudgetsList;
+    public IReadOnlyList<PodDisruptionBudget> DisruptionBudgets => DisruptionBudgetsList;
 
-    internal List<PodDisruptionBudget> BudgetsList { get; } = [];
+    internal List<PodDisruptionBudget> DisruptionBudgetsList { get; } = [];
 
     /// <summary>Ingresses routing to one of <see cref="Services"/>.</summary>
     public IReadOnlyList<Ingress> Ingresses => IngressesList;
