@@ -10,7 +10,7 @@ internal static class ModelBuilder
 {
     private static readonly HashSet<string> WorkloadKinds = new(StringComparer.Ordinal)
     {
-        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Rollout",
+        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Pod", "Rollout",
     };
 
     public static ClusterModel Build(ManifestSet manifests)
@@ -44,8 +44,11 @@ internal static class ModelBuilder
                 case "HTTPRoute" or "GRPCRoute" when obj.Group == "gateway.networking.k8s.io":
                     Add(routes, ReadRoute(reader), reader);
                     break;
-                case "HorizontalPodAutoscaler":
+                case "HorizontalPodAutoscaler" when obj.Group == "autoscaling":
                     Add(autoscalers, ReadAutoscaler(reader), reader);
+                    break;
+                case "ScaledObject" when obj.Group == "keda.sh":
+                    Add(autoscalers, ReadScaledObject(reader), reader);
                     break;
                 default:
                     break;
@@ -53,12 +56,15 @@ internal static class ModelBuilder
         }
 
         Link(workloads, services, disruptionBudgets, ingresses, routes, autoscalers);
-        return new ClusterModel(manifests, workloads, services, disruptionBudgets, ingresses, routes, autoscalers, errors);
+        var notes = new List<Note>(manifests.Notes);
+        notes.AddRange(ModelNotes.NotChecked(manifests.Objects, workloads));
+        notes.AddRange(ModelNotes.DefinedTwice(manifests.Objects));
+        return new ClusterModel(manifests, workloads, services, disruptionBudgets, ingresses, routes, autoscalers, errors, notes);
     }
 
     private static bool IsWorkloadApi(KubeObject obj) => obj.Kind switch
     {
-        "Pod" => obj.ApiVersion == "v1",
+        "Pod" or "ReplicationController" => obj.ApiVersion == "v1",
         "Rollout" => obj.Group == "argoproj.io",
         _ => obj.Group is "apps" or "extensions",
     };
@@ -78,18 +84,10 @@ internal static class ModelBuilder
         // Links never cross namespaces, and a selector can only match pods carrying its first label pair: indexing by
         // both keeps a 10,000-object corpus from comparing every workload with every Service of its namespace.
         var serviceIndex = new SelectorIndex<Service>(services.Where(s => s.HasSelector && s.Ports.Count > 0), s => s.Object.Namespace, s => s.Selector);
-        var disruptionBudgetIndex = new SelectorIndex<PodDisruptionBudget>(disruptionBudgets, b => b.Object.Namespace,
-            b => b.Selector.Expressions.Count == 0 ? b.Selector.MatchLabels : null);
-        var ingressesByBackend = ingresses.SelectMany(i => i.Backends.Select(b => (Key: (b.Namespace, b.ServiceName), Ingress: i)))
-            .ToLookup(x => x.Key, x => x.Ingress);
-        var routesByBackend = routes.SelectMany(r => r.Backends.Select(b => (Key: (b.Namespace, b.ServiceName), Route: r)))
-            .ToLookup(x => x.Key, x => x.Route);
-        var autoscalerByTarget = new Dictionary<(string, string, string), Autoscaler>();
-        foreach (var autoscaler in autoscalers)
-        {
-            autoscalerByTarget.TryAdd((autoscaler.Object.Namespace, autoscaler.TargetKind, autoscaler.TargetName), autoscaler);
-        }
-
+        var disruptionBudgetIndex = new SelectorIndex<PodDisruptionBudget>(disruptionBudgets.Where(b => b.SelectsAny), b => b.Object.Namespace,
+            b => b.Selector!.Expressions.Count == 0 ? b.Selector.MatchLabels : null);
+        var servicePairs = new List<(Workload Workload, Service Service)>();
+        var budgetPairs = new List<(Workload Workload, PodDisruptionBudget Budget)>();
         foreach (var workload in workloads)
         {
             var ns = workload.Object.Namespace;
@@ -98,25 +96,49 @@ internal static class ModelBuilder
             {
                 if (LabelSelector.MatchesAll(service.Selector, labels))
                 {
-                    workload.ServicesList.Add(service);
+                    servicePairs.Add((workload, service));
                 }
             }
 
             foreach (var disruptionBudget in disruptionBudgetIndex.Candidates(ns, labels))
             {
-                // An empty PDB selector (policy/v1) selects every pod of its namespace.
-                if (disruptionBudget.Selector.Matches(labels))
+                if (disruptionBudget.Selects(labels))
                 {
-                    workload.DisruptionBudgetsList.Add(disruptionBudget);
+                    budgetPairs.Add((workload, disruptionBudget));
                 }
             }
+        }
 
-            workload.Autoscaler = autoscalerByTarget.GetValueOrDefault((ns, workload.Kind, workload.Name));
+        foreach (var (workload, service) in Units.Prefer(servicePairs, p => p.Workload.Object, p => p.Service.Object))
+        {
+            workload.ServicesList.Add(service);
+        }
+
+        foreach (var (workload, disruptionBudget) in Units.Prefer(budgetPairs, p => p.Workload.Object, p => p.Budget.Object))
+        {
+            workload.DisruptionBudgetsList.Add(disruptionBudget);
+        }
+
+        // Ingresses and routes name a Service by namespace and name; two apps in one tree may both have Service 'api'.
+        var servicesByName = services.ToLookup(s => (s.Object.Namespace, s.Object.Name));
+        var ingressPairs = ingresses.SelectMany(i => i.Backends.SelectMany(b => servicesByName[(b.Namespace, b.ServiceName)].Select(s => (Service: s, Ingress: i)))).Distinct().ToList();
+        var routePairs = routes.SelectMany(r => r.Backends.SelectMany(b => servicesByName[(b.Namespace, b.ServiceName)].Select(s => (Service: s, Route: r)))).Distinct().ToList();
+        var ingressesByService = Units.Prefer(ingressPairs, p => p.Service.Object, p => p.Ingress.Object).ToLookup(p => p.Service, p => p.Ingress);
+        var routesByService = Units.Prefer(routePairs, p => p.Service.Object, p => p.Route.Object).ToLookup(p => p.Service, p => p.Route);
+
+        var workloadsByTarget = workloads.ToLookup(w => (w.Object.Namespace, w.Kind, w.Name));
+        var autoscalerPairs = autoscalers.SelectMany(a => workloadsByTarget[(a.Object.Namespace, a.TargetKind, a.TargetName)].Select(w => (Workload: w, Autoscaler: a))).ToList();
+        foreach (var (workload, autoscaler) in Units.Prefer(autoscalerPairs, p => p.Workload.Object, p => p.Autoscaler.Object))
+        {
+            workload.Autoscaler ??= autoscaler;
+        }
+
+        foreach (var workload in workloads)
+        {
             foreach (var service in workload.ServicesList)
             {
-                var key = (service.Object.Namespace, service.Object.Name);
-                AddDistinct(workload.IngressesList, ingressesByBackend[key]);
-                AddDistinct(workload.RoutesList, routesByBackend[key]);
+                AddDistinct(workload.IngressesList, ingressesByService[service]);
+                AddDistinct(workload.RoutesList, routesByService[service]);
             }
         }
     }
@@ -246,7 +268,10 @@ internal static class ModelBuilder
 
         int? replicas = obj.Kind is "Pod" or "DaemonSet" ? null : r.Int(spec, "replicas", "spec.replicas");
         var minReady = r.Int(spec, "minReadySeconds", "spec.minReadySeconds") ?? 0;
-        var selector = ReadSelector(r, r.Map(spec, "selector", "spec.selector"), "spec.selector");
+        // A ReplicationController's selector is a plain label map, and defaults to the template's labels.
+        var selector = obj.Kind == "ReplicationController"
+            ? new LabelSelector(spec["selector"] is null ? podLabels : r.StringMap(spec, "selector", "spec.selector"), [])
+            : ReadSelector(r, r.Map(spec, "selector", "spec.selector"), "spec.selector");
         UpdateStrategy? strategy = null;
         if (obj.Kind == "Deployment")
         {
@@ -436,11 +461,11 @@ internal static class ModelBuilder
     private static PodDisruptionBudget? ReadDisruptionBudget(FieldReader r)
     {
         var spec = r.Map(r.Object.Node, "spec", "spec");
-        var selector = ReadSelector(r, r.Map(spec, "selector", "spec.selector"), "spec.selector")
-            ?? new LabelSelector(KubeObject.ReadStringMap(null), []);
-        return new PodDisruptionBudget(r.Object, selector,
+        return new PodDisruptionBudget(r.Object,
+            ReadSelector(r, r.Map(spec, "selector", "spec.selector"), "spec.selector"),
             r.IntOrString(spec, "minAvailable", "spec.minAvailable"),
-            r.IntOrString(spec, "maxUnavailable", "spec.maxUnavailable"));
+            r.IntOrString(spec, "maxUnavailable", "spec.maxUnavailable"),
+            r.String(spec, "unhealthyPodEvictionPolicy", "spec.unhealthyPodEvictionPolicy"));
     }
 
     private static Ingress? ReadIngress(FieldReader r)
@@ -523,6 +548,31 @@ internal static class ModelBuilder
         var target = r.Map(spec, "scaleTargetRef", "spec.scaleTargetRef");
         var kind = r.String(target, "kind", "spec.scaleTargetRef.kind");
         var name = r.String(target, "name", "spec.scaleTargetRef.name");
-        return kind is null || name is null ? null : new Autoscaler(r.Object, kind, name, r.Int(spec, "minReplicas", "spec.minReplicas"));
+        var min = r.Int(spec, "minReplicas", "spec.minReplicas");
+
+        // autoscaling/v1 and v2: minReplicas defaults to 1.
+        return kind is null || name is null ? null
+            : new Autoscaler(r.Object, kind, name, min, min ?? 1, min is null ? "minReplicas (default 1)" : "minReplicas");
+    }
+
+    private static Autoscaler? ReadScaledObject(FieldReader r)
+    {
+        // KEDA (keda.sh/v1alpha1): scaleTargetRef.kind defaults to Deployment; minReplicaCount defaults to 0, so an idle
+        // workload is scaled to zero; idleReplicaCount (below minReplicaCount) is what runs when no trigger is active.
+        // https://keda.sh/docs/latest/reference/scaledobject-spec/
+        var spec = r.Map(r.Object.Node, "spec", "spec");
+        var target = r.Map(spec, "scaleTargetRef", "spec.scaleTargetRef");
+        var name = r.String(target, "name", "spec.scaleTargetRef.name");
+        if (name is null)
+        {
+            return null;
+        }
+
+        var kind = r.String(target, "kind", "spec.scaleTargetRef.kind") ?? "Deployment";
+        var min = r.Int(spec, "minReplicaCount", "spec.minReplicaCount");
+        var idle = r.Int(spec, "idleReplicaCount", "spec.idleReplicaCount");
+        return idle is { } idleCount
+            ? new Autoscaler(r.Object, kind, name, idle, idleCount, "idleReplicaCount")
+            : new Autoscaler(r.Object, kind, name, min, min ?? 0, min is null ? "minReplicaCount (KEDA's default 0)" : "minReplicaCount");
     }
 }

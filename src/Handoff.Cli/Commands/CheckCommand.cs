@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Handoff.Analysis;
+using Handoff.Analysis.Input;
 using Handoff.Analysis.Manifests;
 using Handoff.Analysis.Reporting;
 using Handoff.Analysis.Rules;
@@ -31,7 +32,7 @@ internal static class CheckCommand
 
         var command = new Command("check", "Find the termination race in Kubernetes manifests and Dockerfiles: preStop, grace period, rollout strategy, probes.")
         {
-            paths, options.Profile, options.Version, format, failOn, ignore,
+            paths, options.Profile, options.Version, options.Exclude, format, failOn, ignore,
         };
         command.SetAction((ParseResult parse, CancellationToken _) =>
         {
@@ -48,7 +49,13 @@ internal static class CheckCommand
                 return Task.FromResult(CliHost.UsageOrInput);
             }
 
-            var manifests = ManifestSet.Load(parse.GetValue(paths) ?? []);
+            var inputs = parse.GetValue(paths) ?? [];
+            var manifests = ManifestSet.Load(inputs, exclude: options.Globs);
+            if (!CommonOptions.FoundSomething(manifests, inputs))
+            {
+                return Task.FromResult(CliHost.UsageOrInput);
+            }
+
             var result = Analyzer.Analyze(manifests, analysisOptions with { Ignore = ignored });
             foreach (var error in result.Errors)
             {
@@ -88,9 +95,36 @@ internal static class CheckCommand
     }
 }
 
-/// <summary>--profile and --k8s-version, shared by check, fix and explain.</summary>
+/// <summary>--profile, --k8s-version and --exclude, shared by check, fix and explain.</summary>
 internal sealed class CommonOptions
 {
+    public Option<string[]> Exclude { get; } = new("--exclude")
+    {
+        Description = "Skip paths matching a glob, relative to each directory given ('charts', '*.tpl.yaml', 'overlays/dev/**'); repeatable. See docs/input.md.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The --exclude patterns read by <see cref="TryRead"/>.</summary>
+    public IReadOnlyList<PathGlob> Globs { get; private set; } = [];
+
+    /// <summary>
+    /// Whether the input holds anything to check; else says why on stderr. A run that read no Kubernetes object and
+    /// no Dockerfile checked nothing, and must not pass in CI as if it had.
+    /// </summary>
+    public static bool FoundSomething(ManifestSet manifests, IReadOnlyCollection<string> inputs)
+    {
+        if (manifests.Objects.Count > 0 || manifests.Dockerfiles.Any() || manifests.Errors.Count > 0)
+        {
+            return true;
+        }
+
+        var what = manifests.Files.Count == 0
+            ? "no YAML, JSON or Dockerfile was found"
+            : $"{manifests.Files.Count} file{(manifests.Files.Count == 1 ? string.Empty : "s")} read, none holding a Kubernetes object (apiVersion and kind) or a Dockerfile";
+        Console.Error.WriteLine($"handoff: nothing to check in {string.Join(", ", inputs.Select(i => $"'{i}'"))}: {what}. Give the rendered manifests (for a chart, the output of 'helm template').");
+        return false;
+    }
+
     public Option<string?> Profile { get; } = new("--profile")
     {
         Description = $"Timing profile: {string.Join(", ", Profiles.All.Select(p => p.Id))}. Default: inferred from the manifests, else {Profiles.Default.Id}.",
@@ -119,6 +153,21 @@ internal sealed class CommonOptions
             return false;
         }
 
+        var globs = new List<PathGlob>();
+        foreach (var pattern in parse.GetValue(Exclude) ?? [])
+        {
+            if (PathGlob.TryCreate(pattern, out var problem) is { } glob)
+            {
+                globs.Add(glob);
+            }
+            else
+            {
+                Console.Error.WriteLine($"handoff: {problem}");
+                return false;
+            }
+        }
+
+        Globs = globs;
         options = new AnalysisOptions { Profile = profile, Version = version };
         return true;
     }

@@ -30,7 +30,7 @@ internal static class ExplainCommand
 
         var command = new Command("explain", "Draw each workload's termination timeline: Track A (preStop, SIGTERM, drain, SIGKILL) beside Track B (each data plane), the exposure window, failed requests and rollout cost.")
         {
-            paths, workload, options.Profile, options.Version, rps, podStart, format,
+            paths, workload, options.Profile, options.Version, options.Exclude, rps, podStart, format,
         };
         command.SetAction((ParseResult parse, CancellationToken _) =>
         {
@@ -47,7 +47,14 @@ internal static class ExplainCommand
                 return Task.FromResult(CliHost.UsageOrInput);
             }
 
-            var result = Analyzer.Analyze(ManifestSet.Load(parse.GetValue(paths) ?? []), analysisOptions);
+            var inputs = parse.GetValue(paths) ?? [];
+            var manifests = ManifestSet.Load(inputs, exclude: options.Globs);
+            if (!CommonOptions.FoundSomething(manifests, inputs))
+            {
+                return Task.FromResult(CliHost.UsageOrInput);
+            }
+
+            var result = Analyzer.Analyze(manifests, analysisOptions);
             foreach (var error in result.Errors)
             {
                 Console.Error.WriteLine($"handoff: {error}");

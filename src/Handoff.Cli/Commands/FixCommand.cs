@@ -35,7 +35,7 @@ internal static class FixCommand
 
         var command = new Command("fix", "Fix what 'check' finds: preStop sleep, grace period, rolling update, minReadySeconds, PodDisruptionBudget; prints a diff unless --write or --patch.")
         {
-            paths, options.Profile, options.Version, dryRun, write, patch, output,
+            paths, options.Profile, options.Version, options.Exclude, dryRun, write, patch, output,
         };
         command.SetAction((ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -59,7 +59,11 @@ internal static class FixCommand
                 return Task.FromResult(CliHost.UsageOrInput);
             }
 
-            var manifests = ManifestSet.Load(inputs);
+            var manifests = ManifestSet.Load(inputs, exclude: options.Globs);
+            if (!CommonOptions.FoundSomething(manifests, inputs))
+            {
+                return Task.FromResult(CliHost.UsageOrInput);
+            }
             var result = FixPlanner.Run(manifests, analysisOptions);
             foreach (var error in result.Errors)
             {
