@@ -55,11 +55,72 @@ internal static class ModelBuilder
             }
         }
 
+        ResolveDefaultIngressClass(manifests.Objects, ingresses);
+        LinkServiceMonitors(manifests.Objects, services);
         Link(workloads, services, disruptionBudgets, ingresses, routes, autoscalers);
         var notes = new List<Note>(manifests.Notes);
         notes.AddRange(ModelNotes.NotChecked(manifests.Objects, workloads));
         notes.AddRange(ModelNotes.DefinedTwice(manifests.Objects));
         return new ClusterModel(manifests, workloads, services, disruptionBudgets, ingresses, routes, autoscalers, errors, notes);
+    }
+
+    /// <summary>An Ingress without a class takes the IngressClass marked default, when the input holds exactly one.</summary>
+    private static void ResolveDefaultIngressClass(IReadOnlyList<KubeObject> objects, List<Ingress> ingresses)
+    {
+        var defaults = objects.Where(o => o.Kind == "IngressClass" && o.Group == "networking.k8s.io"
+            && o.Annotations.TryGetValue("ingressclass.kubernetes.io/is-default-class", out var flag) && flag == "true").ToList();
+        if (defaults.Count != 1)
+        {
+            // None: the cluster's default is not in the input. Several: the API server refuses new class-less Ingresses.
+            return;
+        }
+
+        for (var i = 0; i < ingresses.Count; i++)
+        {
+            if (ingresses[i].ClassSource == IngressClassSource.None)
+            {
+                ingresses[i] = ingresses[i] with { EffectiveClassName = defaults[0].Name, ClassSource = IngressClassSource.DefaultIngressClass };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Links ServiceMonitors to the Services they scrape: spec.selector (matchLabels, matchExpressions) on the Service's
+    /// labels, in spec.namespaceSelector.matchNames, every namespace with any: true, else the ServiceMonitor's own.
+    /// </summary>
+    private static void LinkServiceMonitors(IReadOnlyList<KubeObject> objects, List<Service> services)
+    {
+        foreach (var monitor in objects.Where(o => o.Kind == "ServiceMonitor" && o.Group == "monitoring.coreos.com"))
+        {
+            if (monitor.Node["spec"] is not YMap spec || spec["selector"] is not YMap selectorNode)
+            {
+                continue;
+            }
+
+            var matchLabels = KubeObject.ReadStringMap(selectorNode["matchLabels"] as YMap);
+            var expressions = new List<LabelRequirement>();
+            if (selectorNode["matchExpressions"] is YSeq seq)
+            {
+                foreach (var item in seq.Items.OfType<YMap>())
+                {
+                    expressions.Add(new LabelRequirement((item["key"] as YScalar)?.Value ?? string.Empty, (item["operator"] as YScalar)?.Value ?? string.Empty,
+                        (item["values"] as YSeq)?.Items.OfType<YScalar>().Select(v => v.Value).ToList() ?? []));
+                }
+            }
+
+            var selector = new LabelSelector(matchLabels, expressions);
+            var namespaces = spec["namespaceSelector"] as YMap;
+            var any = (namespaces?["any"] as YScalar)?.AsBoolean() == true;
+            var names = (namespaces?["matchNames"] as YSeq)?.Items.OfType<YScalar>().Select(v => v.Value).ToHashSet(StringComparer.Ordinal);
+            foreach (var service in services)
+            {
+                var inNamespace = any || (names is { Count: > 0 } ? names.Contains(service.Object.Namespace) : service.Object.Namespace == monitor.Namespace);
+                if (inNamespace && selector.Matches(service.Object.Labels))
+                {
+                    service.ServiceMonitorsList.Add(monitor);
+                }
+            }
+        }
     }
 
     private static bool IsWorkloadApi(KubeObject obj) => obj.Kind switch
@@ -332,6 +393,7 @@ internal static class ModelBuilder
             var lifecycle = r.Map(c, "lifecycle", new FieldPath(path, "lifecycle"));
             var preStopNode = r.Map(lifecycle, "preStop", new FieldPath(path, "lifecycle.preStop"));
             var env = new Dictionary<string, string>(StringComparer.Ordinal);
+            var envFrom = new List<string>();
             if (r.Seq(c, "env", new FieldPath(path, "env")) is { } envSeq)
             {
                 foreach (var item in envSeq.Items.OfType<YMap>())
@@ -339,6 +401,10 @@ internal static class ModelBuilder
                     if (item["name"] is YScalar n && item["value"] is YScalar v)
                     {
                         env[n.Value] = v.Value;
+                    }
+                    else if (item["name"] is YScalar from && item["valueFrom"] is YMap)
+                    {
+                        envFrom.Add(from.Value);
                     }
                 }
             }
@@ -355,7 +421,10 @@ internal static class ModelBuilder
                 ReadProbe(r, c, "startupProbe", path),
                 env,
                 IsNativeSidecar: key == "initContainers" && r.String(c, "restartPolicy", new FieldPath(path, "restartPolicy")) == "Always",
-                c));
+                c)
+            {
+                EnvFrom = envFrom,
+            });
         }
 
         return result;
@@ -450,12 +519,21 @@ internal static class ModelBuilder
                 if (r.Int(p, "port", new FieldPath(portPath, "port")) is { } port)
                 {
                     ports.Add(new ServicePort(r.String(p, "name", new FieldPath(portPath, "name")), port,
-                        r.IntOrString(p, "targetPort", new FieldPath(portPath, "targetPort")) ?? new IntOrString(port, null)));
+                        r.IntOrString(p, "targetPort", new FieldPath(portPath, "targetPort")) ?? new IntOrString(port, null))
+                    {
+                        AppProtocol = r.String(p, "appProtocol", new FieldPath(portPath, "appProtocol")),
+                        Protocol = r.String(p, "protocol", new FieldPath(portPath, "protocol")) ?? "TCP",
+                    });
                 }
             }
         }
 
-        return new Service(r.Object, r.StringMap(spec, "selector", "spec.selector"), ports, r.String(spec, "type", "spec.type") ?? "ClusterIP");
+        return new Service(r.Object, r.StringMap(spec, "selector", "spec.selector"), ports, r.String(spec, "type", "spec.type") ?? "ClusterIP")
+        {
+            ClusterIP = r.String(spec, "clusterIP", "spec.clusterIP"),
+            ExternalTrafficPolicy = r.String(spec, "externalTrafficPolicy", "spec.externalTrafficPolicy"),
+            HealthCheckNodePort = r.Int(spec, "healthCheckNodePort", "spec.healthCheckNodePort"),
+        };
     }
 
     private static PodDisruptionBudget? ReadDisruptionBudget(FieldReader r)
@@ -505,9 +583,14 @@ internal static class ModelBuilder
             }
         }
 
-        var className = r.String(spec, "ingressClassName", "spec.ingressClassName")
-            ?? (obj.Annotations.TryGetValue("kubernetes.io/ingress.class", out var annotated) ? annotated : null);
-        return new Ingress(obj, className, backends);
+        var specClass = r.String(spec, "ingressClassName", "spec.ingressClassName");
+        var annotated = obj.Annotations.TryGetValue("kubernetes.io/ingress.class", out var legacy) ? legacy : null;
+        var className = specClass ?? annotated;
+        return new Ingress(obj, className, backends)
+        {
+            EffectiveClassName = className,
+            ClassSource = specClass is not null ? IngressClassSource.Spec : annotated is not null ? IngressClassSource.Annotation : IngressClassSource.None,
+        };
     }
 
     private static HttpRoute? ReadRoute(FieldReader r)

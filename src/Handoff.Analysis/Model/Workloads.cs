@@ -88,6 +88,9 @@ public sealed record Container(
     bool IsNativeSidecar,
     YMap Node)
 {
+    /// <summary>Environment variables set with valueFrom (fieldRef, secretKeyRef, configMapKeyRef...), by name: their value is not in the manifest.</summary>
+    public IReadOnlyList<string> EnvFrom { get; init; } = [];
+
     /// <summary>Whether this container declares a port matching a Service's target port.</summary>
     public bool Exposes(IntOrString target) => target.Int is { } number
         ? Ports.Any(p => p.Number == number)

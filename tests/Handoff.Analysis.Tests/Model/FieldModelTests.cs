@@ -171,4 +171,38 @@ public sealed class FieldModelTests
         set.Files.ShouldNotBeEmpty();
         set.Files.ShouldAllBe(f => !f.Path.Contains("overlays", StringComparison.Ordinal));
     }
+    [Fact]
+    public void ModelFacts_HeadlessServiceMonitoredAndLoadBalancerPolicy()
+    {
+        var model = Load("kube-prometheus", "helm-ingress-nginx");
+
+        var nodeExporter = model.Services.Single(s => s.Object.Name == "node-exporter");
+        nodeExporter.IsHeadless.ShouldBeTrue();
+        nodeExporter.ServiceMonitors.ShouldHaveSingleItem().Name.ShouldBe("node-exporter");
+        model.Services.Single(s => s.Object.Name == "prometheus-k8s").ServiceMonitors.ShouldBeEmpty();
+        var lb = model.Services.Single(s => s.Object.Name == "ingress-nginx-controller");
+        lb.IsLoadBalancer.ShouldBeTrue();
+        lb.ExternalTrafficPolicy.ShouldBe("Local");
+        lb.Ports.Select(p => p.AppProtocol).ShouldBe(["http", "https"]);
+        var controller = model.Workloads.Single(w => w.Name == "ingress-nginx-controller").Pod.Containers.Single();
+        controller.EnvFrom.ShouldBe(["POD_NAME", "POD_NAMESPACE"]);
+        controller.Env.Keys.ShouldBe(["LD_PRELOAD"]);
+    }
+
+    [Theory]
+    [InlineData("spec:\n  ingressClassName: alb\n", "alb", IngressClassSource.Spec)]
+    [InlineData("metadata:\n  annotations: {kubernetes.io/ingress.class: nginx}\n", "nginx", IngressClassSource.Annotation)]
+    [InlineData("", "internal-nginx", IngressClassSource.DefaultIngressClass)]
+    public void IngressClass_ComesFromSpecAnnotationOrTheDefaultIngressClass(string written, string expected, IngressClassSource source)
+    {
+        var metadata = written.StartsWith("metadata", StringComparison.Ordinal) ? written.Replace("metadata:\n", "metadata:\n  name: web\n", StringComparison.Ordinal) : "metadata:\n  name: web\n";
+        var spec = written.StartsWith("spec", StringComparison.Ordinal) ? written + "  defaultBackend: {service: {name: web, port: {number: 80}}}\n" : "spec:\n  defaultBackend: {service: {name: web, port: {number: 80}}}\n";
+        var model = ClusterModel.Build(ManifestSet.FromText(
+            "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: internal-nginx\n  annotations: {ingressclass.kubernetes.io/is-default-class: \"true\"}\nspec:\n  controller: k8s.io/ingress-nginx\n---\n" +
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\n" + metadata + spec));
+
+        var ingress = model.Ingresses.ShouldHaveSingleItem();
+        ingress.EffectiveClassName.ShouldBe(expected);
+        ingress.ClassSource.ShouldBe(source);
+    }
 }
