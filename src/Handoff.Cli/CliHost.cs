@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace Handoff.Cli;
 
@@ -17,9 +18,61 @@ internal static class CliHost
     /// <summary>Exit code for a bug in Handoff (BSD sysexits EX_SOFTWARE); outside the 0/1/2 contract on purpose.</summary>
     public const int InternalError = 70;
 
+    /// <summary>
+    /// Tokens that look like options but match none, whether System.CommandLine left them unmatched or bound them to a
+    /// command's path argument (it does: 'check --fromat json .' reads '--fromat' as a path). "-" (standard input) and
+    /// anything after "--" are paths.
+    /// </summary>
+    internal static List<string> UnknownOptions(ParseResult parse)
+    {
+        var afterDoubleDash = false;
+        var argumentTokens = new HashSet<Token>(ReferenceEqualityComparer.Instance);
+        foreach (var result in parse.CommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>())
+        {
+            foreach (var token in result.Tokens)
+            {
+                argumentTokens.Add(token);
+            }
+        }
+
+        var unknown = new List<string>();
+        foreach (var token in parse.Tokens)
+        {
+            if (token.Type == TokenType.DoubleDash)
+            {
+                afterDoubleDash = true;
+                continue;
+            }
+
+            if (afterDoubleDash || token.Value.Length < 2 || token.Value[0] != '-')
+            {
+                continue;
+            }
+
+            if (argumentTokens.Contains(token) || parse.UnmatchedTokens.Contains(token.Value, StringComparer.Ordinal))
+            {
+                unknown.Add(token.Value);
+            }
+        }
+
+        return unknown;
+    }
+
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
         var parse = root.Parse(args);
+        var unknown = UnknownOptions(parse);
+        if (unknown.Count > 0)
+        {
+            foreach (var option in unknown)
+            {
+                await Console.Error.WriteLineAsync($"handoff: unknown option '{option}' for '{parse.CommandResult.Command.Name}'.");
+            }
+
+            await Console.Error.WriteLineAsync($"Run 'handoff {parse.CommandResult.Command.Name} --help' for its options; a path that starts with '-' can be given as './{unknown[0]}' or after '--'.");
+            return UsageOrInput;
+        }
+
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

@@ -173,3 +173,125 @@ public sealed class CheckCommandTests : IDisposable
         run.Stdout.ShouldBe(await File.ReadAllTextAsync(Path.Combine(CliRunner.Root, "docs", "rules.md")));
     }
 }
+
+/// <summary>The CI traps of issue 13.9, as a pipeline meets them: real processes, real exit codes.</summary>
+public sealed class CiTrapTests
+{
+    private static string Traps(string name) => Path.Combine("tests", "fixtures", "field-traps", name);
+
+    [Theory]
+    [InlineData("check")]
+    [InlineData("fix")]
+    [InlineData("explain")]
+    [InlineData("lab")]
+    [InlineData("verify")]
+    [InlineData("rules")]
+    public async Task MisspeltOption_IsAUsageErrorNamingIt(string command)
+    {
+        var run = await CliRunner.RunAsync([command, Path.Combine("samples", "deploy", "naive.yaml"), "--fromat", "json"]);
+
+        run.ExitCode.ShouldBe(2, run.Stdout + run.Stderr);
+        run.Stderr.ShouldContain("unknown option '--fromat'");
+        run.Stderr.ShouldNotContain("No such file");
+    }
+
+    [Fact]
+    public async Task PathAfterDoubleDash_IsAPathEvenWithADash()
+    {
+        var run = await CliRunner.RunAsync(["check", "--", "-no-such-file.yaml"]);
+
+        run.ExitCode.ShouldBe(2);
+        run.Stderr.ShouldContain("-no-such-file.yaml: No such file or directory.");
+        run.Stderr.ShouldNotContain("unknown option");
+    }
+
+    [Theory]
+    [InlineData("empty-dir", "no YAML, JSON or Dockerfile was found")]
+    [InlineData("not-kubernetes", "2 files read, none holding a Kubernetes object")]
+    public async Task NothingToCheck_IsExitTwoWithASentence(string trap, string sentence)
+    {
+        foreach (var command in new[] { "check", "explain", "fix" })
+        {
+            var run = await CliRunner.RunAsync([command, Traps(trap)]);
+
+            run.ExitCode.ShouldBe(2, $"{command}: {run.Stdout}{run.Stderr}");
+            run.Stderr.ShouldContain(sentence);
+            run.Stdout.ShouldNotContain("passed");
+        }
+    }
+
+    [Fact]
+    public async Task UnrenderedChart_SaysToRenderIt()
+    {
+        var run = await CliRunner.RunAsync(["check", Traps("helm-chart")]);
+
+        run.ExitCode.ShouldBe(2);
+        run.Stderr.ShouldContain("templates/deployment.yaml:6:7:");
+        run.Stderr.ShouldContain("render it with 'helm template'");
+    }
+
+    [Fact]
+    public async Task Exclude_SkipsPathsAndIsRepeatable()
+    {
+        var all = await CliRunner.RunAsync(["check", Path.Combine("tests", "fixtures", "field"), "--format", "json", "--fail-on", "never"]);
+        var some = await CliRunner.RunAsync(["check", Path.Combine("tests", "fixtures", "field"), "--format", "json", "--fail-on", "never", "--exclude", "kube-prometheus", "--exclude", "operators/*.yaml"]);
+
+        all.ExitCode.ShouldBe(0, all.Stderr);
+        some.ExitCode.ShouldBe(0, some.Stderr);
+        using var allDoc = System.Text.Json.JsonDocument.Parse(all.Stdout);
+        using var someDoc = System.Text.Json.JsonDocument.Parse(some.Stdout);
+        var files = someDoc.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("file").GetString()!).ToList();
+        files.ShouldNotBeEmpty();
+        files.ShouldAllBe(f => !f.Contains("kube-prometheus", StringComparison.Ordinal) && !f.Contains("operators", StringComparison.Ordinal));
+        someDoc.RootElement.GetProperty("summary").GetProperty("files").GetInt32()
+            .ShouldBe(allDoc.RootElement.GetProperty("summary").GetProperty("files").GetInt32() - 6);
+    }
+
+    [Fact]
+    public async Task FieldCorpus_JsonAndTextNameTheObjectsNotChecked()
+    {
+        var json = await CliRunner.RunAsync(["check", Path.Combine("tests", "fixtures", "field", "operators"), "--format", "json", "--fail-on", "never"]);
+        var text = await CliRunner.RunAsync(["check", Path.Combine("tests", "fixtures", "field", "operators"), "--fail-on", "never"]);
+
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Stdout);
+        var note = doc.RootElement.GetProperty("notes").EnumerateArray().Single(n => n.GetProperty("id").GetString() == "not-checked");
+        note.GetProperty("message").GetString().ShouldStartWith("3 objects with pods were not checked: ");
+        note.GetProperty("places").GetArrayLength().ShouldBe(3);
+        text.Stdout.ShouldContain("note 3 objects with pods were not checked: ");
+    }
+
+    [Fact]
+    public async Task Sarif_SameRuleAndObjectInTwoFiles_HaveDifferentFingerprints()
+    {
+        // The dev and prod copies of one manifest: same rules on the same object, in two files.
+        var dir = Directory.CreateTempSubdirectory("handoff-sarif-").FullName;
+        try
+        {
+            var naive = await File.ReadAllTextAsync(Path.Combine(CliRunner.Samples, "deploy", "naive.yaml"));
+            foreach (var env in new[] { "dev", "prod" })
+            {
+                Directory.CreateDirectory(Path.Combine(dir, env));
+                await File.WriteAllTextAsync(Path.Combine(dir, env, "app.yaml"), naive);
+            }
+
+            var run = await CliRunner.RunAsync(["check", dir, "--format", "sarif", "--fail-on", "never"]);
+
+            using var doc = System.Text.Json.JsonDocument.Parse(run.Stdout);
+            var results = doc.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
+                .Select(r => (
+                    Uri: r.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString()!,
+                    Rule: r.GetProperty("ruleId").GetString()!,
+                    Fingerprint: r.GetProperty("partialFingerprints").GetProperty("handoff/v2").GetString()!))
+                .ToList();
+            var dev = results.Where(r => r.Uri.Contains("/dev/", StringComparison.Ordinal)).ToList();
+            var prod = results.Where(r => r.Uri.Contains("/prod/", StringComparison.Ordinal)).ToList();
+            dev.ShouldNotBeEmpty();
+            dev.Select(r => r.Rule).Order(StringComparer.Ordinal).ShouldBe(prod.Select(r => r.Rule).Order(StringComparer.Ordinal), "each rule fires on both copies");
+            dev.Select(r => r.Fingerprint).Intersect(prod.Select(r => r.Fingerprint), StringComparer.Ordinal).ShouldBeEmpty();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -26,10 +26,12 @@ public static class InputLoader
     /// <param name="paths">Files, directories, or "-".</param>
     /// <param name="stdin">Where "-" reads from; <see cref="Console.In"/> when null.</param>
     /// <param name="limits">Size limits; <see cref="InputLimits.Default"/> when null.</param>
+    /// <param name="exclude">--exclude patterns (<see cref="PathGlob"/>); none when null.</param>
     /// <returns>The files read, in a stable order, and the errors met.</returns>
     public static (IReadOnlyList<SourceFile> Files, IReadOnlyList<InputError> Errors) Load(
-        IEnumerable<string> paths, TextReader? stdin = null, InputLimits? limits = null)
+        IEnumerable<string> paths, TextReader? stdin = null, InputLimits? limits = null, IReadOnlyCollection<PathGlob>? exclude = null)
     {
+        exclude ??= [];
         ArgumentNullException.ThrowIfNull(paths);
         limits ??= InputLimits.Default;
         var files = new List<SourceFile>();
@@ -53,6 +55,11 @@ public static class InputLoader
             {
                 foreach (var file in EnumerateDirectory(path, errors))
                 {
+                    if (IsExcluded(Path.GetRelativePath(path, file), exclude))
+                    {
+                        continue;
+                    }
+
                     if (seen.Add(Path.GetFullPath(file)))
                     {
                         ReadFile(files, errors, file, KindOf(file)!.Value, limits);
@@ -64,7 +71,7 @@ public static class InputLoader
 
             if (File.Exists(path))
             {
-                if (seen.Add(Path.GetFullPath(path)))
+                if (!IsExcluded(path, exclude) && seen.Add(Path.GetFullPath(path)))
                 {
                     // A file named explicitly is read even when its name does not look like a manifest.
                     ReadFile(files, errors, path, KindOf(path) ?? SourceKind.Manifest, limits);
@@ -77,6 +84,36 @@ public static class InputLoader
         }
 
         return (files, errors);
+    }
+
+    /// <summary>Whether a file's relative path, or one of the folders on it, matches an --exclude pattern.</summary>
+    public static bool IsExcluded(string relativePath, IReadOnlyCollection<PathGlob> exclude)
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        ArgumentNullException.ThrowIfNull(exclude);
+        if (exclude.Count == 0)
+        {
+            return false;
+        }
+
+        var path = relativePath.Replace('\\', '/');
+        foreach (var glob in exclude)
+        {
+            if (glob.Matches(path, isFolder: false))
+            {
+                return true;
+            }
+
+            for (var slash = path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = path.IndexOf('/', slash + 1))
+            {
+                if (glob.Matches(path[..slash], isFolder: true))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Decides from a file name whether it is a manifest, a Dockerfile, or neither (null).</summary>

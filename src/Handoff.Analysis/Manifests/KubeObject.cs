@@ -29,8 +29,9 @@ public sealed class KubeObject
     private IReadOnlyDictionary<string, string>? _annotations;
 
     internal KubeObject(SourceFile file, YamlDocument document, YMap node, string apiVersion, string kind,
-        string name, string? @namespace, YMap? metadata)
+        string name, string? @namespace, YMap? metadata, string unit)
     {
+        Unit = unit;
         File = file;
         Document = document;
         Node = node;
@@ -40,6 +41,12 @@ public sealed class KubeObject
         ExplicitNamespace = @namespace;
         Metadata = metadata;
     }
+
+    /// <summary>
+    /// The unit the object belongs to: its kustomization root (a folder holding kustomization.yaml) or else its folder,
+    /// plus the Helm chart named by a "# Source:" comment. Links are made within a unit before across units.
+    /// </summary>
+    public string Unit { get; }
 
     /// <summary>The file the object came from.</summary>
     public SourceFile File { get; }

@@ -9,13 +9,17 @@ public sealed class ManifestSet
     private IReadOnlyList<string>? _unread;
 
     private ManifestSet(IReadOnlyList<SourceFile> files, IReadOnlyList<KubeObject> objects, IReadOnlyList<InputError> errors,
-        IReadOnlyDictionary<SourceFile, IReadOnlyList<YamlDocument>> documents)
+        IReadOnlyDictionary<SourceFile, IReadOnlyList<YamlDocument>> documents, IReadOnlyList<Note> notes)
     {
         Files = files;
         Objects = objects;
         Errors = errors;
         Documents = documents;
+        Notes = notes;
     }
+
+    /// <summary>What the reader set aside and why (kustomize patches are not objects of their own).</summary>
+    public IReadOnlyList<Note> Notes { get; }
 
     /// <summary>Every file read (manifests and Dockerfiles).</summary>
     public IReadOnlyList<SourceFile> Files { get; }
@@ -43,22 +47,40 @@ public sealed class ManifestSet
         var objects = new List<KubeObject>();
         var errors = new List<InputError>(loadErrors ?? []);
         var documents = new Dictionary<SourceFile, IReadOnlyList<YamlDocument>>();
-        foreach (var file in fileList.Where(f => f.Kind == SourceKind.Manifest))
+        var manifests = fileList.Where(f => f.Kind == SourceKind.Manifest).ToList();
+        foreach (var file in manifests)
         {
             var (docs, error) = YamlReader.Read(file, limits);
             documents[file] = docs;
-            foreach (var doc in docs)
-            {
-                if (doc.Root is not null)
-                {
-                    AddObject(objects, errors, file, doc, doc.Root, isListItem: false);
-                }
-            }
-
             if (error is not null)
             {
                 errors.Add(error);
             }
+        }
+
+        var kustomize = KustomizeLayout.Find(manifests, documents);
+        var patches = new List<KubeObject>();
+        foreach (var file in manifests)
+        {
+            var unitFolder = kustomize.RootOf(file.Path) ?? DirectoryOf(file.Path);
+            var target = kustomize.IsPatch(file.Path) ? patches : objects;
+            foreach (var doc in documents[file])
+            {
+                if (doc.Root is not null)
+                {
+                    AddObject(target, errors, file, doc, doc.Root, isListItem: false, UnitOf(unitFolder, doc.Origin));
+                }
+            }
+        }
+
+        var notes = new List<Note>();
+        if (patches.Count > 0)
+        {
+            notes.Add(new Note("kustomize-patch", Note.Count(patches.Count, "object") + " in kustomize patch files " +
+                (patches.Count == 1 ? "was" : "were") + " not checked on " + (patches.Count == 1 ? "its" : "their") +
+                " own (a patch changes an object of its base; check the output of 'kubectl kustomize' to see the result): " +
+                string.Join(", ", patches.Select(p => $"{p.Ref} ({p.File.DisplayName})")) + ".",
+                [.. patches.Select(p => p.LocationOf())]));
         }
 
         // Dockerfiles are parsed once here (and cached) so that their syntax errors are reported with the rest.
@@ -67,13 +89,13 @@ public sealed class ManifestSet
             errors.AddRange(Handoff.Analysis.Dockerfiles.DockerfileParser.Parse(file).Errors);
         }
 
-        return new ManifestSet(fileList, objects, errors, documents);
+        return new ManifestSet(fileList, objects, errors, documents, notes);
     }
 
-    /// <summary>Loads paths (files, directories, "-") and parses them.</summary>
-    public static ManifestSet Load(IEnumerable<string> paths, TextReader? stdin = null, InputLimits? limits = null)
+    /// <summary>Loads paths (files, directories, "-") and parses them, skipping paths that match <paramref name="exclude"/>.</summary>
+    public static ManifestSet Load(IEnumerable<string> paths, TextReader? stdin = null, InputLimits? limits = null, IReadOnlyCollection<PathGlob>? exclude = null)
     {
-        var (files, errors) = InputLoader.Load(paths, stdin, limits);
+        var (files, errors) = InputLoader.Load(paths, stdin, limits, exclude);
         return Parse(files, errors, limits);
     }
 
@@ -81,7 +103,23 @@ public sealed class ManifestSet
     public static ManifestSet FromText(string text, string path = "input.yaml") =>
         Parse([new SourceFile(path, text, InputLoader.KindOf(path) ?? SourceKind.Manifest)]);
 
-    private static void AddObject(List<KubeObject> objects, List<InputError> errors, SourceFile file, YamlDocument doc, YNode node, bool isListItem)
+    private static string DirectoryOf(string path) => path == "-" ? "-" : Path.GetDirectoryName(Path.GetFullPath(path)) ?? path;
+
+    /// <summary>The unit an object belongs to: its kustomization root or folder, and the Helm chart a "# Source:" comment names.</summary>
+    private static string UnitOf(string folder, string? origin)
+    {
+        if (origin is null)
+        {
+            return folder;
+        }
+
+        // "umbrella/charts/redis/templates/master.yaml" belongs to chart "umbrella/charts/redis".
+        var templates = origin.IndexOf("/templates/", StringComparison.Ordinal);
+        var chart = templates > 0 ? origin[..templates] : origin.Split('/')[0];
+        return folder + "#" + chart;
+    }
+
+    private static void AddObject(List<KubeObject> objects, List<InputError> errors, SourceFile file, YamlDocument doc, YNode node, bool isListItem, string unit)
     {
         if (node is YScalar { IsNull: true })
         {
@@ -108,7 +146,7 @@ public sealed class ManifestSet
             {
                 foreach (var item in items.Items)
                 {
-                    AddObject(objects, errors, file, doc, item, isListItem: true);
+                    AddObject(objects, errors, file, doc, item, isListItem: true, unit);
                 }
             }
             else if (map["items"] is { } bad and not YScalar { IsNull: true })
@@ -129,7 +167,7 @@ public sealed class ManifestSet
 
         var name = (metadata?["name"] as YScalar)?.Value ?? string.Empty;
         var ns = metadata?["namespace"] is YScalar { IsNull: false } nsScalar ? nsScalar.Value : null;
-        objects.Add(new KubeObject(file, doc, map, apiVersion, kind, name, ns, metadata));
+        objects.Add(new KubeObject(file, doc, map, apiVersion, kind, name, ns, metadata, unit));
     }
 
     private List<string> FindUnread()

@@ -7,13 +7,14 @@ namespace Handoff.Analysis.Model;
 public sealed class ClusterModel
 {
     internal ClusterModel(ManifestSet manifests, IReadOnlyList<Workload> workloads, IReadOnlyList<Service> services,
-        IReadOnlyList<PodDisruptionBudget> budgets, IReadOnlyList<Ingress> ingresses, IReadOnlyList<HttpRoute> routes,
-        IReadOnlyList<Autoscaler> autoscalers, IReadOnlyList<InputError> errors)
+        IReadOnlyList<PodDisruptionBudget> disruptionBudgets, IReadOnlyList<Ingress> ingresses, IReadOnlyList<HttpRoute> routes,
+        IReadOnlyList<Autoscaler> autoscalers, IReadOnlyList<InputError> errors, IReadOnlyList<Note> notes)
     {
+        Notes = notes;
         Manifests = manifests;
         Workloads = workloads;
         Services = services;
-        Budgets = budgets;
+        DisruptionBudgets = disruptionBudgets;
         Ingresses = ingresses;
         Routes = routes;
         Autoscalers = autoscalers;
@@ -26,14 +27,14 @@ public sealed class ClusterModel
     /// <summary>Every object of the input (including kinds the model does not type, such as BackendConfig).</summary>
     public IReadOnlyList<KubeObject> Objects => Manifests.Objects;
 
-    /// <summary>Deployments, StatefulSets, DaemonSets, ReplicaSets, Pods and Argo Rollouts.</summary>
+    /// <summary>Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Pods and Argo Rollouts.</summary>
     public IReadOnlyList<Workload> Workloads { get; }
 
     /// <summary>Services.</summary>
     public IReadOnlyList<Service> Services { get; }
 
     /// <summary>PodDisruptionBudgets.</summary>
-    public IReadOnlyList<PodDisruptionBudget> Budgets { get; }
+    public IReadOnlyList<PodDisruptionBudget> DisruptionBudgets { get; }
 
     /// <summary>Ingresses.</summary>
     public IReadOnlyList<Ingress> Ingresses { get; }
@@ -41,7 +42,13 @@ public sealed class ClusterModel
     /// <summary>HTTPRoutes and GRPCRoutes.</summary>
     public IReadOnlyList<HttpRoute> Routes { get; }
 
-    /// <summary>HorizontalPodAutoscalers.</summary>
+    /// <summary>
+    /// What the input holds that a user should know and that is neither a finding nor an error: objects with pods of kinds
+    /// Handoff does not check, objects defined twice, kustomize patches set aside.
+    /// </summary>
+    public IReadOnlyList<Note> Notes { get; }
+
+    /// <summary>HorizontalPodAutoscalers and KEDA ScaledObjects.</summary>
     public IReadOnlyList<Autoscaler> Autoscalers { get; }
 
     /// <summary>Reading errors and objects with fields of the wrong type (those objects are left out of the model).</summary>

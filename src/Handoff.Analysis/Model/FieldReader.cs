@@ -154,7 +154,8 @@ internal sealed class FieldReader(KubeObject obj, List<InputError> errors)
     {
         HasErrors = true;
         var at = node.Start;
-        errors.Add(new InputError(Object.File.DisplayName, at.Line, at.Column, $"{Object.Ref}: {message}."));
+        var error = new InputError(Object.File.DisplayName, at.Line, at.Column, $"{Object.Ref}: {message}.");
+        errors.Add(node is YScalar scalar && scalar.Value.Contains("{{", StringComparison.Ordinal) ? HelmHint.Add(error, Object.File.Text) : error);
     }
 
     private T? Get<T>(YMap? parent, string key, FieldPath path, string expected)

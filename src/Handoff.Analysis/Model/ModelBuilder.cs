@@ -10,7 +10,7 @@ internal static class ModelBuilder
 {
     private static readonly HashSet<string> WorkloadKinds = new(StringComparer.Ordinal)
     {
-        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Rollout",
+        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Pod", "Rollout",
     };
 
     public static ClusterModel Build(ManifestSet manifests)
@@ -19,7 +19,7 @@ internal static class ModelBuilder
         var errors = new List<InputError>(manifests.Errors);
         var workloads = new List<Workload>();
         var services = new List<Service>();
-        var budgets = new List<PodDisruptionBudget>();
+        var disruptionBudgets = new List<PodDisruptionBudget>();
         var ingresses = new List<Ingress>();
         var routes = new List<HttpRoute>();
         var autoscalers = new List<Autoscaler>();
@@ -36,7 +36,7 @@ internal static class ModelBuilder
                     Add(services, ReadService(reader), reader);
                     break;
                 case "PodDisruptionBudget":
-                    Add(budgets, ReadBudget(reader), reader);
+                    Add(disruptionBudgets, ReadDisruptionBudget(reader), reader);
                     break;
                 case "Ingress" when obj.Group is "networking.k8s.io" or "extensions":
                     Add(ingresses, ReadIngress(reader), reader);
@@ -44,21 +44,88 @@ internal static class ModelBuilder
                 case "HTTPRoute" or "GRPCRoute" when obj.Group == "gateway.networking.k8s.io":
                     Add(routes, ReadRoute(reader), reader);
                     break;
-                case "HorizontalPodAutoscaler":
+                case "HorizontalPodAutoscaler" when obj.Group == "autoscaling":
                     Add(autoscalers, ReadAutoscaler(reader), reader);
+                    break;
+                case "ScaledObject" when obj.Group == "keda.sh":
+                    Add(autoscalers, ReadScaledObject(reader), reader);
                     break;
                 default:
                     break;
             }
         }
 
-        Link(workloads, services, budgets, ingresses, routes, autoscalers);
-        return new ClusterModel(manifests, workloads, services, budgets, ingresses, routes, autoscalers, errors);
+        ResolveDefaultIngressClass(manifests.Objects, ingresses);
+        LinkServiceMonitors(manifests.Objects, services);
+        Link(workloads, services, disruptionBudgets, ingresses, routes, autoscalers);
+        var notes = new List<Note>(manifests.Notes);
+        notes.AddRange(ModelNotes.NotChecked(manifests.Objects, workloads));
+        notes.AddRange(ModelNotes.DefinedTwice(manifests.Objects));
+        return new ClusterModel(manifests, workloads, services, disruptionBudgets, ingresses, routes, autoscalers, errors, notes);
+    }
+
+    /// <summary>An Ingress without a class takes the IngressClass marked default, when the input holds exactly one.</summary>
+    private static void ResolveDefaultIngressClass(IReadOnlyList<KubeObject> objects, List<Ingress> ingresses)
+    {
+        var defaults = objects.Where(o => o.Kind == "IngressClass" && o.Group == "networking.k8s.io"
+            && o.Annotations.TryGetValue("ingressclass.kubernetes.io/is-default-class", out var flag) && flag == "true").ToList();
+        if (defaults.Count != 1)
+        {
+            // None: the cluster's default is not in the input. Several: the API server refuses new class-less Ingresses.
+            return;
+        }
+
+        for (var i = 0; i < ingresses.Count; i++)
+        {
+            if (ingresses[i].ClassSource == IngressClassSource.None)
+            {
+                ingresses[i] = ingresses[i] with { EffectiveClassName = defaults[0].Name, ClassSource = IngressClassSource.DefaultIngressClass };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Links ServiceMonitors to the Services they scrape: spec.selector (matchLabels, matchExpressions) on the Service's
+    /// labels, in spec.namespaceSelector.matchNames, every namespace with any: true, else the ServiceMonitor's own.
+    /// </summary>
+    private static void LinkServiceMonitors(IReadOnlyList<KubeObject> objects, List<Service> services)
+    {
+        foreach (var monitor in objects.Where(o => o.Kind == "ServiceMonitor" && o.Group == "monitoring.coreos.com"))
+        {
+            if (monitor.Node["spec"] is not YMap spec || spec["selector"] is not YMap selectorNode)
+            {
+                continue;
+            }
+
+            var matchLabels = KubeObject.ReadStringMap(selectorNode["matchLabels"] as YMap);
+            var expressions = new List<LabelRequirement>();
+            if (selectorNode["matchExpressions"] is YSeq seq)
+            {
+                foreach (var item in seq.Items.OfType<YMap>())
+                {
+                    expressions.Add(new LabelRequirement((item["key"] as YScalar)?.Value ?? string.Empty, (item["operator"] as YScalar)?.Value ?? string.Empty,
+                        (item["values"] as YSeq)?.Items.OfType<YScalar>().Select(v => v.Value).ToList() ?? []));
+                }
+            }
+
+            var selector = new LabelSelector(matchLabels, expressions);
+            var namespaces = spec["namespaceSelector"] as YMap;
+            var any = (namespaces?["any"] as YScalar)?.AsBoolean() == true;
+            var names = (namespaces?["matchNames"] as YSeq)?.Items.OfType<YScalar>().Select(v => v.Value).ToHashSet(StringComparer.Ordinal);
+            foreach (var service in services)
+            {
+                var inNamespace = any || (names is { Count: > 0 } ? names.Contains(service.Object.Namespace) : service.Object.Namespace == monitor.Namespace);
+                if (inNamespace && selector.Matches(service.Object.Labels))
+                {
+                    service.ServiceMonitorsList.Add(monitor);
+                }
+            }
+        }
     }
 
     private static bool IsWorkloadApi(KubeObject obj) => obj.Kind switch
     {
-        "Pod" => obj.ApiVersion == "v1",
+        "Pod" or "ReplicationController" => obj.ApiVersion == "v1",
         "Rollout" => obj.Group == "argoproj.io",
         _ => obj.Group is "apps" or "extensions",
     };
@@ -72,24 +139,16 @@ internal static class ModelBuilder
         }
     }
 
-    private static void Link(List<Workload> workloads, List<Service> services, List<PodDisruptionBudget> budgets,
+    private static void Link(List<Workload> workloads, List<Service> services, List<PodDisruptionBudget> disruptionBudgets,
         List<Ingress> ingresses, List<HttpRoute> routes, List<Autoscaler> autoscalers)
     {
         // Links never cross namespaces, and a selector can only match pods carrying its first label pair: indexing by
         // both keeps a 10,000-object corpus from comparing every workload with every Service of its namespace.
         var serviceIndex = new SelectorIndex<Service>(services.Where(s => s.HasSelector && s.Ports.Count > 0), s => s.Object.Namespace, s => s.Selector);
-        var budgetIndex = new SelectorIndex<PodDisruptionBudget>(budgets, b => b.Object.Namespace,
-            b => b.Selector.Expressions.Count == 0 ? b.Selector.MatchLabels : null);
-        var ingressesByBackend = ingresses.SelectMany(i => i.Backends.Select(b => (Key: (b.Namespace, b.ServiceName), Ingress: i)))
-            .ToLookup(x => x.Key, x => x.Ingress);
-        var routesByBackend = routes.SelectMany(r => r.Backends.Select(b => (Key: (b.Namespace, b.ServiceName), Route: r)))
-            .ToLookup(x => x.Key, x => x.Route);
-        var autoscalerByTarget = new Dictionary<(string, string, string), Autoscaler>();
-        foreach (var autoscaler in autoscalers)
-        {
-            autoscalerByTarget.TryAdd((autoscaler.Object.Namespace, autoscaler.TargetKind, autoscaler.TargetName), autoscaler);
-        }
-
+        var disruptionBudgetIndex = new SelectorIndex<PodDisruptionBudget>(disruptionBudgets.Where(b => b.SelectsAny), b => b.Object.Namespace,
+            b => b.Selector!.Expressions.Count == 0 ? b.Selector.MatchLabels : null);
+        var servicePairs = new List<(Workload Workload, Service Service)>();
+        var budgetPairs = new List<(Workload Workload, PodDisruptionBudget Budget)>();
         foreach (var workload in workloads)
         {
             var ns = workload.Object.Namespace;
@@ -98,25 +157,49 @@ internal static class ModelBuilder
             {
                 if (LabelSelector.MatchesAll(service.Selector, labels))
                 {
-                    workload.ServicesList.Add(service);
+                    servicePairs.Add((workload, service));
                 }
             }
 
-            foreach (var budget in budgetIndex.Candidates(ns, labels))
+            foreach (var disruptionBudget in disruptionBudgetIndex.Candidates(ns, labels))
             {
-                // An empty PDB selector (policy/v1) selects every pod of its namespace.
-                if (budget.Selector.Matches(labels))
+                if (disruptionBudget.Selects(labels))
                 {
-                    workload.BudgetsList.Add(budget);
+                    budgetPairs.Add((workload, disruptionBudget));
                 }
             }
+        }
 
-            workload.Autoscaler = autoscalerByTarget.GetValueOrDefault((ns, workload.Kind, workload.Name));
+        foreach (var (workload, service) in Units.Prefer(servicePairs, p => p.Workload.Object, p => p.Service.Object))
+        {
+            workload.ServicesList.Add(service);
+        }
+
+        foreach (var (workload, disruptionBudget) in Units.Prefer(budgetPairs, p => p.Workload.Object, p => p.Budget.Object))
+        {
+            workload.DisruptionBudgetsList.Add(disruptionBudget);
+        }
+
+        // Ingresses and routes name a Service by namespace and name; two apps in one tree may both have Service 'api'.
+        var servicesByName = services.ToLookup(s => (s.Object.Namespace, s.Object.Name));
+        var ingressPairs = ingresses.SelectMany(i => i.Backends.SelectMany(b => servicesByName[(b.Namespace, b.ServiceName)].Select(s => (Service: s, Ingress: i)))).Distinct().ToList();
+        var routePairs = routes.SelectMany(r => r.Backends.SelectMany(b => servicesByName[(b.Namespace, b.ServiceName)].Select(s => (Service: s, Route: r)))).Distinct().ToList();
+        var ingressesByService = Units.Prefer(ingressPairs, p => p.Service.Object, p => p.Ingress.Object).ToLookup(p => p.Service, p => p.Ingress);
+        var routesByService = Units.Prefer(routePairs, p => p.Service.Object, p => p.Route.Object).ToLookup(p => p.Service, p => p.Route);
+
+        var workloadsByTarget = workloads.ToLookup(w => (w.Object.Namespace, w.Kind, w.Name));
+        var autoscalerPairs = autoscalers.SelectMany(a => workloadsByTarget[(a.Object.Namespace, a.TargetKind, a.TargetName)].Select(w => (Workload: w, Autoscaler: a))).ToList();
+        foreach (var (workload, autoscaler) in Units.Prefer(autoscalerPairs, p => p.Workload.Object, p => p.Autoscaler.Object))
+        {
+            workload.Autoscaler ??= autoscaler;
+        }
+
+        foreach (var workload in workloads)
+        {
             foreach (var service in workload.ServicesList)
             {
-                var key = (service.Object.Namespace, service.Object.Name);
-                AddDistinct(workload.IngressesList, ingressesByBackend[key]);
-                AddDistinct(workload.RoutesList, routesByBackend[key]);
+                AddDistinct(workload.IngressesList, ingressesByService[service]);
+                AddDistinct(workload.RoutesList, routesByService[service]);
             }
         }
     }
@@ -246,7 +329,10 @@ internal static class ModelBuilder
 
         int? replicas = obj.Kind is "Pod" or "DaemonSet" ? null : r.Int(spec, "replicas", "spec.replicas");
         var minReady = r.Int(spec, "minReadySeconds", "spec.minReadySeconds") ?? 0;
-        var selector = ReadSelector(r, r.Map(spec, "selector", "spec.selector"), "spec.selector");
+        // A ReplicationController's selector is a plain label map, and defaults to the template's labels.
+        var selector = obj.Kind == "ReplicationController"
+            ? new LabelSelector(spec["selector"] is null ? podLabels : r.StringMap(spec, "selector", "spec.selector"), [])
+            : ReadSelector(r, r.Map(spec, "selector", "spec.selector"), "spec.selector");
         UpdateStrategy? strategy = null;
         if (obj.Kind == "Deployment")
         {
@@ -307,6 +393,7 @@ internal static class ModelBuilder
             var lifecycle = r.Map(c, "lifecycle", new FieldPath(path, "lifecycle"));
             var preStopNode = r.Map(lifecycle, "preStop", new FieldPath(path, "lifecycle.preStop"));
             var env = new Dictionary<string, string>(StringComparer.Ordinal);
+            var envFrom = new List<string>();
             if (r.Seq(c, "env", new FieldPath(path, "env")) is { } envSeq)
             {
                 foreach (var item in envSeq.Items.OfType<YMap>())
@@ -314,6 +401,10 @@ internal static class ModelBuilder
                     if (item["name"] is YScalar n && item["value"] is YScalar v)
                     {
                         env[n.Value] = v.Value;
+                    }
+                    else if (item["name"] is YScalar from && item["valueFrom"] is YMap)
+                    {
+                        envFrom.Add(from.Value);
                     }
                 }
             }
@@ -330,7 +421,10 @@ internal static class ModelBuilder
                 ReadProbe(r, c, "startupProbe", path),
                 env,
                 IsNativeSidecar: key == "initContainers" && r.String(c, "restartPolicy", new FieldPath(path, "restartPolicy")) == "Always",
-                c));
+                c)
+            {
+                EnvFrom = envFrom,
+            });
         }
 
         return result;
@@ -425,22 +519,31 @@ internal static class ModelBuilder
                 if (r.Int(p, "port", new FieldPath(portPath, "port")) is { } port)
                 {
                     ports.Add(new ServicePort(r.String(p, "name", new FieldPath(portPath, "name")), port,
-                        r.IntOrString(p, "targetPort", new FieldPath(portPath, "targetPort")) ?? new IntOrString(port, null)));
+                        r.IntOrString(p, "targetPort", new FieldPath(portPath, "targetPort")) ?? new IntOrString(port, null))
+                    {
+                        AppProtocol = r.String(p, "appProtocol", new FieldPath(portPath, "appProtocol")),
+                        Protocol = r.String(p, "protocol", new FieldPath(portPath, "protocol")) ?? "TCP",
+                    });
                 }
             }
         }
 
-        return new Service(r.Object, r.StringMap(spec, "selector", "spec.selector"), ports, r.String(spec, "type", "spec.type") ?? "ClusterIP");
+        return new Service(r.Object, r.StringMap(spec, "selector", "spec.selector"), ports, r.String(spec, "type", "spec.type") ?? "ClusterIP")
+        {
+            ClusterIP = r.String(spec, "clusterIP", "spec.clusterIP"),
+            ExternalTrafficPolicy = r.String(spec, "externalTrafficPolicy", "spec.externalTrafficPolicy"),
+            HealthCheckNodePort = r.Int(spec, "healthCheckNodePort", "spec.healthCheckNodePort"),
+        };
     }
 
-    private static PodDisruptionBudget? ReadBudget(FieldReader r)
+    private static PodDisruptionBudget? ReadDisruptionBudget(FieldReader r)
     {
         var spec = r.Map(r.Object.Node, "spec", "spec");
-        var selector = ReadSelector(r, r.Map(spec, "selector", "spec.selector"), "spec.selector")
-            ?? new LabelSelector(KubeObject.ReadStringMap(null), []);
-        return new PodDisruptionBudget(r.Object, selector,
+        return new PodDisruptionBudget(r.Object,
+            ReadSelector(r, r.Map(spec, "selector", "spec.selector"), "spec.selector"),
             r.IntOrString(spec, "minAvailable", "spec.minAvailable"),
-            r.IntOrString(spec, "maxUnavailable", "spec.maxUnavailable"));
+            r.IntOrString(spec, "maxUnavailable", "spec.maxUnavailable"),
+            r.String(spec, "unhealthyPodEvictionPolicy", "spec.unhealthyPodEvictionPolicy"));
     }
 
     private static Ingress? ReadIngress(FieldReader r)
@@ -480,9 +583,14 @@ internal static class ModelBuilder
             }
         }
 
-        var className = r.String(spec, "ingressClassName", "spec.ingressClassName")
-            ?? (obj.Annotations.TryGetValue("kubernetes.io/ingress.class", out var annotated) ? annotated : null);
-        return new Ingress(obj, className, backends);
+        var specClass = r.String(spec, "ingressClassName", "spec.ingressClassName");
+        var annotated = obj.Annotations.TryGetValue("kubernetes.io/ingress.class", out var legacy) ? legacy : null;
+        var className = specClass ?? annotated;
+        return new Ingress(obj, className, backends)
+        {
+            EffectiveClassName = className,
+            ClassSource = specClass is not null ? IngressClassSource.Spec : annotated is not null ? IngressClassSource.Annotation : IngressClassSource.None,
+        };
     }
 
     private static HttpRoute? ReadRoute(FieldReader r)
@@ -523,6 +631,31 @@ internal static class ModelBuilder
         var target = r.Map(spec, "scaleTargetRef", "spec.scaleTargetRef");
         var kind = r.String(target, "kind", "spec.scaleTargetRef.kind");
         var name = r.String(target, "name", "spec.scaleTargetRef.name");
-        return kind is null || name is null ? null : new Autoscaler(r.Object, kind, name, r.Int(spec, "minReplicas", "spec.minReplicas"));
+        var min = r.Int(spec, "minReplicas", "spec.minReplicas");
+
+        // autoscaling/v1 and v2: minReplicas defaults to 1.
+        return kind is null || name is null ? null
+            : new Autoscaler(r.Object, kind, name, min, min ?? 1, min is null ? "minReplicas (default 1)" : "minReplicas");
+    }
+
+    private static Autoscaler? ReadScaledObject(FieldReader r)
+    {
+        // KEDA (keda.sh/v1alpha1): scaleTargetRef.kind defaults to Deployment; minReplicaCount defaults to 0, so an idle
+        // workload is scaled to zero; idleReplicaCount (below minReplicaCount) is what runs when no trigger is active.
+        // https://keda.sh/docs/latest/reference/scaledobject-spec/
+        var spec = r.Map(r.Object.Node, "spec", "spec");
+        var target = r.Map(spec, "scaleTargetRef", "spec.scaleTargetRef");
+        var name = r.String(target, "name", "spec.scaleTargetRef.name");
+        if (name is null)
+        {
+            return null;
+        }
+
+        var kind = r.String(target, "kind", "spec.scaleTargetRef.kind") ?? "Deployment";
+        var min = r.Int(spec, "minReplicaCount", "spec.minReplicaCount");
+        var idle = r.Int(spec, "idleReplicaCount", "spec.idleReplicaCount");
+        return idle is { } idleCount
+            ? new Autoscaler(r.Object, kind, name, idle, idleCount, "idleReplicaCount")
+            : new Autoscaler(r.Object, kind, name, min, min ?? 0, min is null ? "minReplicaCount (KEDA's default 0)" : "minReplicaCount");
     }
 }

@@ -88,6 +88,9 @@ public sealed record Container(
     bool IsNativeSidecar,
     YMap Node)
 {
+    /// <summary>Environment variables set with valueFrom (fieldRef, secretKeyRef, configMapKeyRef...), by name: their value is not in the manifest.</summary>
+    public IReadOnlyList<string> EnvFrom { get; init; } = [];
+
     /// <summary>Whether this container declares a port matching a Service's target port.</summary>
     public bool Exposes(IntOrString target) => target.Int is { } number
         ? Ports.Any(p => p.Number == number)
@@ -115,7 +118,7 @@ public sealed record PodTemplate(
 /// <summary>A Deployment's (or Rollout's) update strategy.</summary>
 public sealed record UpdateStrategy(string Type, IntOrString? MaxSurge, IntOrString? MaxUnavailable, YMap? Node);
 
-/// <summary>An object that runs pods: Deployment, StatefulSet, DaemonSet, ReplicaSet, Pod, or Argo Rollout.</summary>
+/// <summary>An object that runs pods: Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Pod, or Argo Rollout.</summary>
 public sealed class Workload
 {
     internal Workload(KubeObject obj, int? replicas, UpdateStrategy? strategy, int minReadySeconds, LabelSelector? selector, PodTemplate pod)
@@ -140,8 +143,15 @@ public sealed class Workload
     /// <summary>spec.replicas as written (null when absent; DaemonSets and Pods have none).</summary>
     public int? Replicas { get; }
 
-    /// <summary>The replica count in force: spec.replicas, else an HPA's minReplicas, else 1 (Kubernetes' default).</summary>
-    public int EffectiveReplicas => Replicas ?? Autoscaler?.MinReplicas ?? 1;
+    /// <summary>
+    /// The fewest replicas that may run: an autoscaler's floor when one manages the workload (the HPA or KEDA keeps at
+    /// least that many, whatever spec.replicas says, and may go down to it), else spec.replicas, else 1 (Kubernetes'
+    /// default). May be 0 with KEDA.
+    /// </summary>
+    public int ReplicaFloor => Autoscaler?.Floor ?? Replicas ?? 1;
+
+    /// <summary>The replica count rules and the rollout estimate work with: <see cref="ReplicaFloor"/>, at least 1.</summary>
+    public int EffectiveReplicas => Math.Max(1, ReplicaFloor);
 
     /// <summary>The update strategy (Deployments and Rollouts).</summary>
     public UpdateStrategy? Strategy { get; }
@@ -161,9 +171,9 @@ public sealed class Workload
     internal List<Service> ServicesList { get; } = [];
 
     /// <summary>PodDisruptionBudgets in the namespace selecting the pods.</summary>
-    public IReadOnlyList<PodDisruptionBudget> Budgets => BudgetsList;
+    public IReadOnlyList<PodDisruptionBudget> DisruptionBudgets => DisruptionBudgetsList;
 
-    internal List<PodDisruptionBudget> BudgetsList { get; } = [];
+    internal List<PodDisruptionBudget> DisruptionBudgetsList { get; } = [];
 
     /// <summary>Ingresses routing to one of <see cref="Services"/>.</summary>
     public IReadOnlyList<Ingress> Ingresses => IngressesList;
@@ -175,7 +185,7 @@ public sealed class Workload
 
     internal List<HttpRoute> RoutesList { get; } = [];
 
-    /// <summary>The HorizontalPodAutoscaler scaling it, if any.</summary>
+    /// <summary>The HorizontalPodAutoscaler or KEDA ScaledObject scaling it, if any.</summary>
     public Autoscaler? Autoscaler { get; internal set; }
 
     /// <summary>Whether the workload serves traffic: a Service with ports selects its pods.</summary>
@@ -185,7 +195,7 @@ public sealed class Workload
     public bool IsDeploymentLike => Kind is "Deployment" or "Rollout";
 
     /// <summary>Whether replicas apply (not a DaemonSet or a bare Pod).</summary>
-    public bool HasReplicas => Kind is "Deployment" or "StatefulSet" or "ReplicaSet" or "Rollout";
+    public bool HasReplicas => Kind is "Deployment" or "StatefulSet" or "ReplicaSet" or "ReplicationController" or "Rollout";
 
     /// <summary>The containers that receive the Services' traffic.</summary>
     /// <remarks>

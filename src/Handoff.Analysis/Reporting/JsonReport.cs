@@ -45,6 +45,26 @@ public static class JsonReport
         }
 
         w.WriteEndArray();
+        w.WriteStartArray("notes");
+        foreach (var note in result.Model.Notes)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", note.Id);
+            w.WriteString("message", note.Message);
+            w.WriteStartArray("places");
+            foreach (var place in note.Places)
+            {
+                w.WriteStartObject();
+                w.WriteString("file", place.File);
+                w.WriteNumber("line", place.Line);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         w.WriteStartObject("summary");
         w.WriteString("profile", result.Profile.Profile.Id);
         w.WriteString("profileReason", result.Profile.Reason);

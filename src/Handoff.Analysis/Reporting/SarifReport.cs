@@ -91,8 +91,10 @@ public static class SarifReport
             w.WriteEndArray();
             w.WriteEndObject();
             w.WriteEndArray();
+            // The file is part of the identity: the same rule on Deployment 'api' of two apps (or of a dev and a prod
+            // overlay) are two alerts, not one that GitHub folds together. No line: an edit above must not re-open it.
             w.WriteStartObject("partialFingerprints");
-            w.WriteString("handoff/v1", $"{f.Rule.Id}:{f.Object}:{f.Container}");
+            w.WriteString("handoff/v2", Fingerprint(f, baseDirectory));
             w.WriteEndObject();
             w.WriteEndObject();
         }
@@ -101,6 +103,13 @@ public static class SarifReport
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    /// <summary>The partial fingerprint of a finding: rule, file (as written in the report), object and container.</summary>
+    public static string Fingerprint(Finding finding, string baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(finding);
+        return $"{finding.Rule.Id}:{ToUri(finding.Location.File, baseDirectory)}:{finding.Object}:{finding.Container}";
     }
 
     private static string Level(Severity severity) => severity switch

@@ -137,6 +137,95 @@ internal sealed class NodeTable
         return -1;
     }
 
+    /// <summary>
+    /// Finds the entry of a scalar key, looking into merged mappings ('&lt;&lt;: *defaults', or a list of them, the first
+    /// one holding the key winning) when the mapping does not write the key itself, as go-yaml v2 merges them.
+    /// </summary>
+    public bool TryFind(int mapIndex, string key, out int keyRow, out int valueRow) => TryFind(mapIndex, key, 0, out keyRow, out valueRow);
+
+    /// <summary>Copies scalar pairs, merged ones first so that the mapping's own keys win; returns how many entries were skipped.</summary>
+    public int CopyScalarPairs(int mapIndex, Dictionary<string, string> into, int depth)
+    {
+        var skipped = 0;
+        var count = _rows[mapIndex].ChildCount;
+        for (var i = 0; i + 1 < count; i += 2)
+        {
+            int key = Child(mapIndex, i), value = Child(mapIndex, i + 1);
+            if (depth < MaxMergeDepth && IsMergeKey(key))
+            {
+                foreach (var merged in MergedMaps(value))
+                {
+                    CopyScalarPairs(merged, into, depth + 1);
+                }
+
+                continue;
+            }
+
+            if (IsScalar(key) && IsScalar(value))
+            {
+                into[Text(key)] = Text(value);
+            }
+            else
+            {
+                skipped++;
+            }
+        }
+
+        return skipped;
+    }
+
+    private const int MaxMergeDepth = 16;
+
+    private bool TryFind(int mapIndex, string key, int depth, out int keyRow, out int valueRow)
+    {
+        var i = FindEntry(mapIndex, key);
+        if (i >= 0)
+        {
+            keyRow = Child(mapIndex, i);
+            valueRow = Child(mapIndex, i + 1);
+            return true;
+        }
+
+        if (depth < MaxMergeDepth && key != "<<")
+        {
+            var merge = FindEntry(mapIndex, "<<");
+            if (merge >= 0 && IsMergeKey(Child(mapIndex, merge)))
+            {
+                foreach (var merged in MergedMaps(Child(mapIndex, merge + 1)))
+                {
+                    if (TryFind(merged, key, depth + 1, out keyRow, out valueRow))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        keyRow = valueRow = -1;
+        return false;
+    }
+
+    private bool IsMergeKey(int keyRow) => _rows[keyRow].Type == NodeType.Scalar && _rows[keyRow].Style == ScalarStyle.Plain && Text(keyRow) == "<<";
+
+    private IEnumerable<int> MergedMaps(int valueRow)
+    {
+        if (_rows[valueRow].Type == NodeType.Mapping)
+        {
+            yield return valueRow;
+        }
+        else if (_rows[valueRow].Type == NodeType.Sequence)
+        {
+            for (var i = 0; i < _rows[valueRow].ChildCount; i++)
+            {
+                var item = Child(valueRow, i);
+                if (_rows[item].Type == NodeType.Mapping)
+                {
+                    yield return item;
+                }
+            }
+        }
+    }
+
     private int Add(Row row, string? tag)
     {
         if (_rowCount == _rows.Length)

@@ -72,7 +72,11 @@ public sealed class YScalar : YNode
     public bool IsNull => Style == ScalarStyle.Plain && Tag is null
         && (Value.Length == 0 || Value is "~" or "null" or "Null" or "NULL");
 
-    /// <summary>Reads a plain scalar as a whole number (as Kubernetes would decode it), or null.</summary>
+    /// <summary>Reads a plain scalar as a whole number the way go-yaml v2 (sigs.k8s.io/yaml, hence kubectl) does, or null.</summary>
+    /// <remarks>
+    /// Underscores are dropped and the base comes from the prefix as Go's strconv.ParseInt(s, 0, 64) reads it:
+    /// "0x1F" is hex, "0o17" and YAML 1.1's "017" are octal ("0644" is 420), "0b101" binary (yaml.v2 resolve.go).
+    /// </remarks>
     public long? AsInteger()
     {
         if (Style != ScalarStyle.Plain || (Tag is { } tag && tag != "tag:yaml.org,2002:int" && tag != "!!int"))
@@ -80,16 +84,78 @@ public sealed class YScalar : YNode
             return null;
         }
 
-        return long.TryParse(Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null;
+        return ParseGoInteger(Value);
     }
 
-    /// <summary>Reads a plain scalar as a boolean, or null.</summary>
+    /// <summary>Reads a plain scalar as a boolean, YAML 1.1 forms included (yes/no, on/off, y/n), as go-yaml v2 does, or null.</summary>
     public bool? AsBoolean() => Style != ScalarStyle.Plain ? null : Value switch
     {
-        "true" or "True" or "TRUE" => true,
-        "false" or "False" or "FALSE" => false,
+        "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "y" or "Y" or "on" or "On" or "ON" => true,
+        "false" or "False" or "FALSE" or "no" or "No" or "NO" or "n" or "N" or "off" or "Off" or "OFF" => false,
         _ => null,
     };
+
+    internal static long? ParseGoInteger(string text)
+    {
+        var s = text.Contains('_', StringComparison.Ordinal) ? text.Replace("_", string.Empty, StringComparison.Ordinal) : text;
+        if (s.Length == 0)
+        {
+            return null;
+        }
+
+        var negative = s[0] == '-';
+        var digits = s[0] is '-' or '+' ? s.AsSpan(1) : s.AsSpan();
+        if (digits.Length == 0)
+        {
+            return null;
+        }
+
+        var radix = 10;
+        var skip = 0;
+        if (digits.Length >= 2 && digits[0] == '0')
+        {
+            (radix, skip) = digits[1] switch
+            {
+                'x' or 'X' => (16, 2),
+                'o' or 'O' => (8, 2),
+                'b' or 'B' => (2, 2),
+                _ => (8, 1),
+            };
+        }
+
+        var body = digits[skip..];
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        long value = 0;
+        foreach (var c in body)
+        {
+            var d = c switch
+            {
+                >= '0' and <= '9' => c - '0',
+                >= 'a' and <= 'f' => c - 'a' + 10,
+                >= 'A' and <= 'F' => c - 'A' + 10,
+                _ => 99,
+            };
+            if (d >= radix)
+            {
+                return null;
+            }
+
+            try
+            {
+                value = checked((value * radix) + d);
+            }
+            catch (OverflowException)
+            {
+                return null;
+            }
+        }
+
+        return negative ? -value : value;
+    }
 
     /// <inheritdoc/>
     public override string ToString() => Value;
@@ -144,8 +210,7 @@ public sealed class YMap : YNode
     {
         get
         {
-            var i = Table.FindEntry(Index, key);
-            return i < 0 ? null : Table.Node(Table.Child(Index, i + 1));
+            return Table.TryFind(Index, key, out _, out var value) ? Table.Node(value) : null;
         }
     }
 
@@ -157,8 +222,7 @@ public sealed class YMap : YNode
     {
         // Manifests have few keys per mapping: a linear scan of the stored rows beats a dictionary per node, and
         // makes node objects for the one entry found only (this runs for every field the model reads).
-        var i = Table.FindEntry(Index, key);
-        return i < 0 ? null : new KeyValuePair<YNode, YNode>(Table.Node(Table.Child(Index, i)), Table.Node(Table.Child(Index, i + 1)));
+        return Table.TryFind(Index, key, out var keyRow, out var value) ? new KeyValuePair<YNode, YNode>(Table.Node(keyRow), Table.Node(value)) : null;
     }
 
     /// <summary>
@@ -167,21 +231,7 @@ public sealed class YMap : YNode
     /// </summary>
     internal int CopyScalarPairs(Dictionary<string, string> into)
     {
-        var skipped = 0;
-        for (var i = 0; i + 1 < Table.ChildCount(Index); i += 2)
-        {
-            int key = Table.Child(Index, i), value = Table.Child(Index, i + 1);
-            if (Table.IsScalar(key) && Table.IsScalar(value))
-            {
-                into[Table.Text(key)] = Table.Text(value);
-            }
-            else
-            {
-                skipped++;
-            }
-        }
-
-        return skipped;
+        return Table.CopyScalarPairs(Index, into, depth: 0);
     }
 
     private KeyValuePair<YNode, YNode>[] Materialize()

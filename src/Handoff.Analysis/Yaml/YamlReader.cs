@@ -15,14 +15,32 @@ namespace Handoff.Analysis.Yaml;
 public static partial class YamlReader
 {
     /// <summary>Reads every document of <paramref name="file"/>; documents before a syntax error are kept.</summary>
+    /// <remarks>
+    /// Reads what go-yaml (kubectl, Helm, kustomize) reads where YamlDotNet is stricter: a block scalar whose leading
+    /// empty lines hold spaces is read after those spaces are set aside (<see cref="BlockScalarRepair"/>). Keys written
+    /// twice in one mapping are refused, as kubectl refuses them. docs/input.md lists what still differs.
+    /// </remarks>
     public static (IReadOnlyList<YamlDocument> Documents, InputError? Error) Read(SourceFile file, InputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         limits ??= InputLimits.Default;
+        var repair = new BlockScalarRepair(file.Text);
+        while (true)
+        {
+            var (documents, error, failedAt) = ReadOnce(file, repair, limits);
+            if (failedAt is not { } at || !repair.TryRepairBefore(at))
+            {
+                return (documents, error is null ? null : Input.HelmHint.Add(error, file.Text));
+            }
+        }
+    }
+
+    private static (List<YamlDocument> Documents, InputError? Error, int? RepairableAt) ReadOnce(SourceFile file, BlockScalarRepair repair, InputLimits limits)
+    {
         var documents = new List<YamlDocument>();
         var origins = FindHelmOrigins(file.Text);
-        var parser = new Parser(new StringReader(file.Text));
-        var builder = new Builder(limits, file.Text.Length);
+        var parser = new Parser(new StringReader(repair.Text));
+        var builder = new Builder(limits, file.Text.Length, repair);
         var previousEndLine = 0;
         try
         {
@@ -37,32 +55,36 @@ public static partial class YamlReader
                 }
 
                 var documentEnd = parser.Consume<DocumentEnd>();
-                var start = Position(documentStart.Start);
-                var end = Position(documentEnd.End);
+                var start = repair.Position(documentStart.Start);
+                var end = repair.Position(documentEnd.End);
                 var contentLine = root?.Start.Line ?? start.Line;
                 documents.Add(new YamlDocument(documents.Count, root, start, end, OriginFor(origins, previousEndLine, contentLine)));
                 previousEndLine = contentLine;
             }
         }
+        catch (SemanticErrorException e) when (BlockScalarRepair.IsLeadingSpacesError(e.Message))
+        {
+            var at = repair.Position(e.Start);
+            return (documents, new InputError(file.DisplayName, at.Line, at.Column, Describe(e)), (int)e.Start.Index);
+        }
         catch (YamlException e)
         {
-            return (documents, new InputError(file.DisplayName, (int)e.Start.Line, (int)e.Start.Column, Describe(e)));
+            var at = repair.Position(e.Start);
+            return (documents, new InputError(file.DisplayName, at.Line, at.Column, Describe(e)), null);
         }
         catch (LimitExceededException e)
         {
-            return (documents, new InputError(file.DisplayName, e.Position.Line, e.Position.Column, e.Message));
+            return (documents, new InputError(file.DisplayName, e.Position.Line, e.Position.Column, e.Message), null);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
             // YamlDotNet's scanner throws these on some malformed input instead of a YamlException.
             var at = builder.LastPosition;
-            return (documents, new InputError(file.DisplayName, at.Line, at.Column, "The YAML is malformed after this point."));
+            return (documents, new InputError(file.DisplayName, at.Line, at.Column, "The YAML is malformed after this point."), null);
         }
 
-        return (documents, null);
+        return (documents, null, null);
     }
-
-    internal static SourcePosition Position(Mark mark) => new((int)mark.Line, (int)mark.Column, (int)mark.Index);
 
     private static string Describe(YamlException e)
     {
@@ -135,7 +157,7 @@ public static partial class YamlReader
     }
 
     /// <summary>Builds rows of a <see cref="NodeTable"/> with an explicit stack, tracking depth and expanded size.</summary>
-    private sealed class Builder(InputLimits limits, int textLength)
+    private sealed class Builder(InputLimits limits, int textLength, BlockScalarRepair repair)
     {
         private readonly Dictionary<string, (int Row, long Size)> _anchors = new(StringComparer.Ordinal);
         private readonly List<Frame> _frames = [];
@@ -175,14 +197,14 @@ public static partial class YamlReader
             while (true)
             {
                 var e = parser.Consume<ParsingEvent>();
-                LastPosition = Position(e.End);
+                LastPosition = repair.Position(e.End);
                 int completed;
                 long completedSize;
                 switch (e)
                 {
                     case Scalar s:
                     {
-                        completed = Table.AddScalar(Position(s.Start), Position(s.End), TagOf(s.Tag), s.Value, Map(s.Style));
+                        completed = Table.AddScalar(repair.Position(s.Start), repair.Position(s.End), TagOf(s.Tag), s.Value, Map(s.Style));
                         completedSize = 1;
                         if (!s.Anchor.IsEmpty)
                         {
@@ -196,7 +218,7 @@ public static partial class YamlReader
                     {
                         if (!_anchors.TryGetValue(alias.Value.Value, out var target))
                         {
-                            throw new LimitExceededException(Position(alias.Start), $"The alias '*{alias.Value.Value}' refers to no anchor.");
+                            throw new LimitExceededException(repair.Position(alias.Start), $"The alias '*{alias.Value.Value}' refers to no anchor.");
                         }
 
                         (completed, completedSize) = target;
@@ -225,7 +247,7 @@ public static partial class YamlReader
                     }
 
                     default:
-                        throw new LimitExceededException(Position(e.Start), "Unexpected YAML structure.");
+                        throw new LimitExceededException(repair.Position(e.Start), "Unexpected YAML structure.");
                 }
 
                 if (_stack.Count == 0)
@@ -238,7 +260,7 @@ public static partial class YamlReader
                 parent.Size += completedSize;
                 if (parent.Size > limits.MaxExpandedNodes)
                 {
-                    throw new LimitExceededException(Position(e.Start),
+                    throw new LimitExceededException(repair.Position(e.Start),
                         $"Aliases make this document expand to more than {limits.MaxExpandedNodes:N0} nodes (an alias bomb?); Handoff stops reading it.");
                 }
             }
@@ -248,7 +270,7 @@ public static partial class YamlReader
         {
             if (_stack.Count >= limits.MaxDepth)
             {
-                throw new LimitExceededException(Position(start.Start),
+                throw new LimitExceededException(repair.Position(start.Start),
                     $"The YAML nests deeper than {limits.MaxDepth} levels; no Kubernetes object does.");
             }
 
@@ -262,16 +284,62 @@ public static partial class YamlReader
 
         private int Close(Frame frame, ParsingEvent end)
         {
-            var start = Position(frame.StartEvent.Start);
-            var stop = Position(end.End);
+            var start = repair.Position(frame.StartEvent.Start);
+            var stop = repair.Position(end.End);
             if (frame.IsMap)
             {
+                RefuseKeysWrittenTwice(frame.Children);
                 var m = (MappingStart)frame.StartEvent;
                 return Table.AddCollection(NodeTable.NodeType.Mapping, start, stop, TagOf(m.Tag), m.Style == MappingStyle.Flow, frame.Children);
             }
 
             var q = (SequenceStart)frame.StartEvent;
             return Table.AddCollection(NodeTable.NodeType.Sequence, start, stop, TagOf(q.Tag), q.Style == SequenceStyle.Flow, frame.Children);
+        }
+
+        /// <summary>
+        /// Refuses a mapping with a scalar key written twice, as kubectl does (its YAML library reports "mapping key
+        /// already defined"; seen in kubectl 1.21 output quoted in k8up-io/k8up#452): which copy would win is not
+        /// something Handoff should guess. Merge keys ('&lt;&lt;') are not compared.
+        /// </summary>
+        private void RefuseKeysWrittenTwice(List<int> children)
+        {
+            var count = children.Count / 2;
+            if (count < 2)
+            {
+                return;
+            }
+
+            HashSet<string>? seen = count > 12 ? new HashSet<string>(StringComparer.Ordinal) : null;
+            for (var i = 0; i < children.Count; i += 2)
+            {
+                var key = children[i];
+                if (!Table.IsScalar(key) || Table.Text(key) is "<<")
+                {
+                    continue;
+                }
+
+                var text = Table.Text(key);
+                var written = seen is null ? FirstEarlier(children, i, text) : seen.Add(text) ? -1 : FirstEarlier(children, i, text);
+                if (written >= 0)
+                {
+                    throw new LimitExceededException(Table.Start(key),
+                        $"The key '{text}' is written twice in this mapping (first at line {Table.Start(written).Line}); kubectl refuses such a document, so Handoff stops reading here.");
+                }
+            }
+        }
+
+        private int FirstEarlier(List<int> children, int before, string text)
+        {
+            for (var j = 0; j < before; j += 2)
+            {
+                if (Table.IsScalar(children[j]) && string.Equals(Table.Text(children[j]), text, StringComparison.Ordinal))
+                {
+                    return children[j];
+                }
+            }
+
+            return -1;
         }
 
         private static string? TagOf(TagName tag) => tag.IsEmpty || tag.IsNonSpecific ? null : tag.Value;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Handoff.Analysis;
 using Handoff.Analysis.Configuration;
+using Handoff.Analysis.Input;
 using Handoff.Analysis.Manifests;
 using Handoff.Analysis.Reporting;
 using Handoff.Analysis.Rules;
@@ -43,7 +44,7 @@ internal static class CheckCommand
         {
             var ignored = (parse.GetValue(ignore) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
             var inputs = parse.GetValue(paths) ?? [];
-            if (!options.TryResolve(parse, inputs, ignored, [], out var resolved))
+            if (!options.TryResolve(parse, inputs, ignored, out var resolved))
             {
                 return Task.FromResult(CliHost.UsageOrInput);
             }
@@ -55,7 +56,12 @@ internal static class CheckCommand
                 return Task.FromResult(CliHost.UsageOrInput);
             }
 
-            var manifests = ManifestSet.Load(inputs);
+            var manifests = ManifestSet.Load(inputs, exclude: options.Globs);
+            if (!CommonOptions.FoundSomething(manifests, inputs))
+            {
+                return Task.FromResult(CliHost.UsageOrInput);
+            }
+
             var result = Analyzer.Analyze(manifests, resolved.Options);
             foreach (var error in result.Errors)
             {
@@ -95,9 +101,36 @@ internal static class CheckCommand
     }
 }
 
-/// <summary>--profile, --k8s-version, --propagation, --drain and --config, shared by check, fix and explain.</summary>
+/// <summary>--profile, --k8s-version, --propagation, --drain, --config and --exclude, shared by check, fix and explain.</summary>
 internal sealed class CommonOptions
 {
+    public Option<string[]> Exclude { get; } = new("--exclude")
+    {
+        Description = "Skip paths matching a glob, relative to each directory given ('charts', '*.tpl.yaml', 'overlays/dev/**'); repeatable, added to the configuration file's 'exclude'. See docs/input.md.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The --exclude and configuration-file patterns read by <see cref="TryResolve"/>.</summary>
+    public IReadOnlyList<PathGlob> Globs { get; private set; } = [];
+
+    /// <summary>
+    /// Whether the input holds anything to check; else says why on stderr. A run that read no Kubernetes object and
+    /// no Dockerfile checked nothing, and must not pass in CI as if it had.
+    /// </summary>
+    public static bool FoundSomething(ManifestSet manifests, IReadOnlyCollection<string> inputs)
+    {
+        if (manifests.Objects.Count > 0 || manifests.Dockerfiles.Any() || manifests.Errors.Count > 0)
+        {
+            return true;
+        }
+
+        var what = manifests.Files.Count == 0
+            ? "no YAML, JSON or Dockerfile was found"
+            : $"{manifests.Files.Count} file{(manifests.Files.Count == 1 ? string.Empty : "s")} read, none holding a Kubernetes object (apiVersion and kind) or a Dockerfile";
+        Console.Error.WriteLine($"handoff: nothing to check in {string.Join(", ", inputs.Select(i => $"'{i}'"))}: {what}. Give the rendered manifests (for a chart, the output of 'helm template').");
+        return false;
+    }
+
     public Option<string?> Profile { get; } = new("--profile")
     {
         Description = $"Timing profile: {ProfileCatalog.BuiltIn.Ids}, or a custom one from .handoff.yaml. Default: inferred from the manifests, else {ProfileCatalog.BuiltIn.Default.Id}.",
@@ -123,18 +156,18 @@ internal sealed class CommonOptions
         Description = $"The configuration file. Default: the nearest {ConfigReader.FileName} in the checked path's folder or its parents.",
     };
 
-    public IEnumerable<Option> All => [Profile, Version, Propagation, Drain, Config];
+    public IEnumerable<Option> All => [Profile, Version, Propagation, Drain, Config, Exclude];
 
     /// <summary>Reads the command line and the configuration file; false (errors printed) when either is wrong.</summary>
     public bool TryRead(ParseResult parse, IReadOnlyList<string> paths, out AnalysisOptions options)
     {
-        var ok = TryResolve(parse, paths, [], [], out var resolved);
+        var ok = TryResolve(parse, paths, [], out var resolved);
         options = resolved?.Options ?? new AnalysisOptions();
         return ok;
     }
 
     /// <summary>Resolves every setting (command line &gt; file &gt; inferred &gt; defaults); false (errors printed) on any problem.</summary>
-    public bool TryResolve(ParseResult parse, IReadOnlyList<string> paths, IReadOnlyList<string> ignore, IReadOnlyList<string> exclude, out ResolvedSettings? resolved)
+    public bool TryResolve(ParseResult parse, IReadOnlyList<string> paths, IReadOnlyList<string> ignore, out ResolvedSettings? resolved)
     {
         resolved = null;
         HandoffConfig? file = null;
@@ -169,7 +202,7 @@ internal sealed class CommonOptions
             Propagation = parse.GetValue(Propagation),
             Drain = parse.GetValue(Drain),
             Ignore = ignore,
-            Exclude = exclude,
+            Exclude = parse.GetValue(Exclude) ?? [],
         };
         resolved = SettingsResolver.Resolve(cli, file);
         foreach (var error in resolved.Errors)
@@ -177,6 +210,21 @@ internal sealed class CommonOptions
             Console.Error.WriteLine($"handoff: {error}");
         }
 
+        var globs = new List<PathGlob>();
+        foreach (var pattern in resolved.Exclude)
+        {
+            if (PathGlob.TryCreate(pattern, out var problem) is { } glob)
+            {
+                globs.Add(glob);
+            }
+            else
+            {
+                Console.Error.WriteLine($"handoff: {problem}");
+                return false;
+            }
+        }
+
+        Globs = globs;
         return resolved.Errors.Count == 0;
     }
 

@@ -26,7 +26,7 @@ internal static class ConfigCommand
         show.SetAction(parse =>
         {
             var target = parse.GetValue(path) ?? ".";
-            if (!options.TryResolve(parse, [target], [], [], out var resolved))
+            if (!options.TryResolve(parse, [target], [], out var resolved))
             {
                 return CliHost.UsageOrInput;
             }

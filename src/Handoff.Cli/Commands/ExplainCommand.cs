@@ -52,7 +52,14 @@ internal static class ExplainCommand
                 return Task.FromResult(CliHost.UsageOrInput);
             }
 
-            var result = Analyzer.Analyze(ManifestSet.Load(parse.GetValue(paths) ?? []), analysisOptions);
+            var inputs = parse.GetValue(paths) ?? [];
+            var manifests = ManifestSet.Load(inputs, exclude: options.Globs);
+            if (!CommonOptions.FoundSomething(manifests, inputs))
+            {
+                return Task.FromResult(CliHost.UsageOrInput);
+            }
+
+            var result = Analyzer.Analyze(manifests, analysisOptions);
             foreach (var error in result.Errors)
             {
                 Console.Error.WriteLine($"handoff: {error}");

@@ -64,7 +64,11 @@ internal static class FixCommand
                 return Task.FromResult(CliHost.UsageOrInput);
             }
 
-            var manifests = ManifestSet.Load(inputs);
+            var manifests = ManifestSet.Load(inputs, exclude: options.Globs);
+            if (!CommonOptions.FoundSomething(manifests, inputs))
+            {
+                return Task.FromResult(CliHost.UsageOrInput);
+            }
             var result = FixPlanner.Run(manifests, analysisOptions);
             foreach (var error in result.Errors)
             {

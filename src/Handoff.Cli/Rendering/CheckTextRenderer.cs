@@ -68,6 +68,15 @@ internal static class CheckTextRenderer
             }
         }
 
+        if (result.Model.Notes.Count > 0)
+        {
+            console.WriteLine();
+            foreach (var note in result.Model.Notes)
+            {
+                console.MarkupLine($"  [dim]note[/] {Esc(note.Message)}");
+            }
+        }
+
         console.WriteLine();
         var errors = result.Findings.Count(f => f.Severity == Severity.Error);
         var warnings = result.Findings.Count(f => f.Severity == Severity.Warning);

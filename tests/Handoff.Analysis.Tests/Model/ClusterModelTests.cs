@@ -114,7 +114,7 @@ public sealed class ClusterModelTests
     {
         var model = Build(Deployment + "\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: all, namespace: shop}\nspec: {maxUnavailable: 1, selector: {}}\n");
 
-        model.Workloads.Single().Budgets.ShouldHaveSingleItem();
+        model.Workloads.Single().DisruptionBudgets.ShouldHaveSingleItem();
     }
 
     [Theory]

@@ -18,7 +18,7 @@ public sealed class ReportTests
         using var doc = JsonDocument.Parse(JsonReport.ToJson(result));
 
         var root = doc.RootElement;
-        root.EnumerateObject().Select(p => p.Name).ShouldBe(["findings", "errors", "summary"]);
+        root.EnumerateObject().Select(p => p.Name).ShouldBe(["findings", "errors", "notes", "summary"]);
         var findings = root.GetProperty("findings").EnumerateArray().ToList();
         findings.Count.ShouldBe(result.Findings.Count);
         var ho101 = findings.Single(f => f.GetProperty("ruleId").GetString() == "HO101");

@@ -36,7 +36,7 @@ public sealed class PdbFixer : WorkloadFixer
             return FixContext.Advice(finding, "the pods have no labels to select them by");
         }
 
-        var taken = context.Result.Model.Budgets.Any(b => b.Object.Namespace == obj.Namespace && b.Object.Name == workload.Name);
+        var taken = context.Result.Model.DisruptionBudgets.Any(b => b.Object.Namespace == obj.Namespace && b.Object.Name == workload.Name);
         var name = taken ? workload.Name + "-pdb" : workload.Name;
         var metadata = new List<(string, YamlValue)> { ("name", YamlValue.String(name)) };
         if (obj.ExplicitNamespace is { } ns)

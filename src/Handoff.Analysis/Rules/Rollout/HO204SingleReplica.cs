@@ -24,13 +24,25 @@ public sealed class HO204SingleReplica : WorkloadRule
             yield break;
         }
 
-        if (!workload.HasReplicas || workload.EffectiveReplicas >= 2)
+        if (!workload.HasReplicas || workload.ReplicaFloor >= 2)
         {
             yield break;
         }
 
+        if (workload.Autoscaler is { } autoscaler)
+        {
+            // The autoscaler keeps the count: its floor is what a quiet hour leaves running.
+            var floorNode = autoscaler.Object.Node["spec"] is Yaml.YMap autoscalerSpec
+                ? autoscalerSpec[autoscaler.IsKeda ? "minReplicaCount" : "minReplicas"] ?? autoscalerSpec
+                : autoscaler.Object.Node;
+            yield return RuleContext.Report(Rule, autoscaler.Object, floorNode,
+                $"{autoscaler.Object.Kind} '{autoscaler.Object.Name}' lets {workload.Kind} '{workload.Name}' scale down to {workload.ReplicaFloor} replica{(workload.ReplicaFloor == 1 ? string.Empty : "s")} ({autoscaler.FloorField}): " +
+                (workload.ReplicaFloor == 0 ? "an idle period leaves no pod, and the first request waits for one to start." : "a node drain or eviction then leaves nothing to serve."));
+            yield break;
+        }
+
         var at = workload.Object.Node["spec"] is Yaml.YMap spec ? spec["replicas"] ?? spec : workload.Object.Node;
-        var how = workload.Replicas is null && workload.Autoscaler is null ? " (replicas not set: Kubernetes uses 1)" : string.Empty;
+        var how = workload.Replicas is null ? " (replicas not set: Kubernetes uses 1)" : string.Empty;
         yield return context.Report(at,
             $"{workload.Kind} '{workload.Name}' runs {workload.EffectiveReplicas} replica{how}: a node drain or eviction leaves nothing to serve.");
     }

@@ -17,7 +17,7 @@ public sealed class HO205PdbMissing : WorkloadRule
     protected override IEnumerable<Finding> Evaluate(WorkloadContext context)
     {
         var workload = context.Workload;
-        if (!workload.HasReplicas || workload.Budgets.Count > 0)
+        if (!workload.HasReplicas || workload.DisruptionBudgets.Count > 0)
         {
             yield break;
         }

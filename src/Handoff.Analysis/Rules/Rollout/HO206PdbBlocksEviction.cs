@@ -26,18 +26,18 @@ public sealed class HO206PdbBlocksEviction : WorkloadRule
         }
 
         var replicas = workload.EffectiveReplicas;
-        foreach (var budget in workload.Budgets)
+        foreach (var disruptionBudget in workload.DisruptionBudgets)
         {
             // minAvailable percentages round up (the disruption controller uses GetScaledValueFromIntOrPercent with roundUp=true).
-            if (budget.MinAvailable?.Resolve(replicas, roundUp: true) is { } min && min >= replicas)
+            if (disruptionBudget.MinAvailable?.Resolve(replicas, roundUp: true) is { } min && min >= replicas)
             {
-                yield return RuleContext.Report(Rule, budget.Object, budget.MinAvailable.Node,
-                    $"PodDisruptionBudget '{budget.Object.Name}' keeps minAvailable {budget.MinAvailable} of {replicas} replicas of {workload.Kind} '{workload.Name}' available: no pod may ever be evicted, so node drains hang.");
+                yield return RuleContext.Report(Rule, disruptionBudget.Object, disruptionBudget.MinAvailable.Node,
+                    $"PodDisruptionBudget '{disruptionBudget.Object.Name}' keeps minAvailable {disruptionBudget.MinAvailable} of {replicas} replicas of {workload.Kind} '{workload.Name}' available: no pod may ever be evicted, so node drains hang.");
             }
-            else if (budget.MaxUnavailable?.Resolve(replicas, roundUp: true) is 0)
+            else if (disruptionBudget.MaxUnavailable?.Resolve(replicas, roundUp: true) is 0)
             {
-                yield return RuleContext.Report(Rule, budget.Object, budget.MaxUnavailable.Node,
-                    $"PodDisruptionBudget '{budget.Object.Name}' sets maxUnavailable {budget.MaxUnavailable} for {workload.Kind} '{workload.Name}': no pod may ever be evicted, so node drains hang.");
+                yield return RuleContext.Report(Rule, disruptionBudget.Object, disruptionBudget.MaxUnavailable.Node,
+                    $"PodDisruptionBudget '{disruptionBudget.Object.Name}' sets maxUnavailable {disruptionBudget.MaxUnavailable} for {workload.Kind} '{workload.Name}': no pod may ever be evicted, so node drains hang.");
             }
         }
     }
