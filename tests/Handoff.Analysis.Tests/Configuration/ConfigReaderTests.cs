@@ -134,7 +134,8 @@ public sealed class ConfigReaderTests
     [Fact]
     public void Resolve_CustomProfileReusingABuiltInId_IsRefused()
     {
-        var (config, _) = Read("profiles:\n  - {id: aws-alb, title: X, summary: S., planes: [{name: p, kind: cloud-l7, latency: 5s}]}\n");
+        var (config, errors) = Read("profiles:\n  - {id: aws-alb, title: X, summary: S., planes: [{name: p, kind: cloud-l7, latency: 5s, source: ours}]}\n");
+        errors.ShouldBeEmpty();
 
         SettingsResolver.Resolve(new CommandLineSettings(), config).Errors.ShouldHaveSingleItem().Message.ShouldContain("built-in");
     }
