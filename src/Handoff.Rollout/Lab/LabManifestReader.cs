@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Handoff.Analysis.Input;
+using Handoff.Analysis.Kubernetes;
 using Handoff.Analysis.Manifests;
+using Handoff.Analysis.Model;
 using Handoff.Analysis.Yaml;
 
 namespace Handoff.Rollout.Lab;
@@ -142,15 +144,9 @@ public static partial class LabManifestReader
 
             // Defaults and rounding as the Deployment controller resolves them (surge up, unavailable down):
             // https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge
-            var surge = IntOrPercent(rolling, "maxSurge", "25%", replicas, roundUp: true);
-            var unavailable = IntOrPercent(rolling, "maxUnavailable", "25%", replicas, roundUp: false);
-            if (surge == 0 && unavailable == 0)
-            {
-                // The controller does the same, so that a rollout can always make progress.
-                unavailable = 1;
-            }
-
-            return (false, surge, unavailable);
+            // Both values are checked first, so the resolution cannot fail.
+            var fenceposts = RollingUpdateFenceposts.Resolve(IntOrPercent(rolling, "maxSurge"), IntOrPercent(rolling, "maxUnavailable"), replicas)!;
+            return (false, fenceposts.MaxSurge, fenceposts.MaxUnavailable);
         }
 
         private YMap Container(YMap podSpec, string name)
@@ -357,22 +353,21 @@ public static partial class LabManifestReader
             throw Error(node, $"'{key}' must be a whole number of at least {min}.");
         }
 
-        private int IntOrPercent(YMap? map, string key, string fallback, int replicas, bool roundUp)
+        private IntOrString? IntOrPercent(YMap? map, string key)
         {
-            var node = Child(map, key);
-            var text = node is YScalar { IsNull: false } scalar ? scalar.Value : fallback;
-            if (text.EndsWith('%') && int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var percent))
+            if (Child(map, key) is not YScalar { IsNull: false } scalar)
             {
-                var exact = replicas * percent / 100.0;
-                return roundUp ? (int)Math.Ceiling(exact) : (int)Math.Floor(exact);
+                return null;
             }
 
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            var text = scalar.Value;
+            var value = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? new IntOrString(count, null, scalar) : new IntOrString(null, text, scalar);
+            if (value.Resolve(1, roundUp: false) is null)
             {
-                return count;
+                throw Error(scalar, $"'{key}' must be a whole number or a percentage; got '{text}'.");
             }
 
-            throw Error(node!, $"'{key}' must be a whole number or a percentage; got '{text}'.");
+            return value;
         }
 
         private LabManifestException Error(YNode node, string message) => new(file, node.Start.Line, message, node.Start.Column);

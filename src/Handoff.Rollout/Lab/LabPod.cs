@@ -27,10 +27,11 @@ internal sealed class LabPod : IAsyncDisposable
     private Task _probing = Task.CompletedTask;
     private Task _termination = Task.CompletedTask;
 
-    private LabPod(string name, int revision, int port, TimeSpan propagation, LabDeploymentSpec spec, TimelineRecorder timeline, HttpClient probeClient, ChildProcess process, Func<LabPod, bool, Task> readinessChanged)
+    private LabPod(string name, int revision, int index, int port, TimeSpan propagation, LabDeploymentSpec spec, TimelineRecorder timeline, HttpClient probeClient, ChildProcess process, Func<LabPod, bool, Task> readinessChanged)
     {
         Name = name;
         Revision = revision;
+        Index = index;
         Port = port;
         Propagation = propagation;
         _spec = spec;
@@ -45,6 +46,9 @@ internal sealed class LabPod : IAsyncDisposable
 
     /// <summary>1 for the old ReplicaSet, 2 for the new one.</summary>
     public int Revision { get; }
+
+    /// <summary>Creation order in the run (1 for the first pod): the ReplicaSet deletes newer pods first.</summary>
+    public int Index { get; }
 
     /// <summary>The app's port on 127.0.0.1.</summary>
     public int Port { get; }
@@ -72,6 +76,7 @@ internal sealed class LabPod : IAsyncDisposable
     public static LabPod Start(
         string name,
         int revision,
+        int index,
         TimeSpan propagation,
         LabDeploymentSpec spec,
         AppCommand app,
@@ -95,7 +100,7 @@ internal sealed class LabPod : IAsyncDisposable
             throw new LabException($"Cannot start the app '{app.Template}': {ex.Message}", ex);
         }
 
-        var pod = new LabPod(name, revision, port, propagation, spec, timeline, probeClient, process, readinessChanged);
+        var pod = new LabPod(name, revision, index, port, propagation, spec, timeline, probeClient, process, readinessChanged);
         pod._probing = pod.ProbeAsync(pod._stopProbing.Token);
         _ = pod.WatchExitAsync();
         return pod;

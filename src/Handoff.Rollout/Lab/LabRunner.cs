@@ -235,24 +235,29 @@ public sealed class LabRunner
             var complete = false;
             while (!loadTask.IsCompleted)
             {
-                var step = controller.Decide([.. _pods.Values], _clock.Elapsed);
+                // The controller syncs again as soon as it changed something (a scale-up, then a scale-down).
+                RolloutController.Step step;
+                while ((step = controller.Decide([.. _pods.Values], _clock.Elapsed)).Acts)
+                {
+                    for (var i = 0; i < step.Create; i++)
+                    {
+                        CreatePod(revision: 2);
+                    }
+
+                    foreach (var pod in step.Delete)
+                    {
+                        Terminate(pod);
+                    }
+                }
+
                 complete = step.Complete;
+
                 // Finished for both tracks: every old process has exited and no data plane still sends to it.
                 if (complete && _pods.Values.Where(p => p.Revision == 1).All(p => p.Exited && !IsServing(p)))
                 {
                     _timeline.Record(TimelineEventKind.RolloutFinished, string.Empty);
                     _phase = "rollout finished";
                     return true;
-                }
-
-                for (var i = 0; i < step.Create; i++)
-                {
-                    CreatePod(revision: 2);
-                }
-
-                foreach (var pod in step.Delete)
-                {
-                    Terminate(pod);
                 }
 
                 await Task.WhenAny(loadTask, Task.Delay(Tick, cancellationToken));
@@ -268,7 +273,7 @@ public sealed class LabRunner
         {
             var index = Interlocked.Increment(ref _nextPodIndex);
             var name = string.Create(CultureInfo.InvariantCulture, $"{_spec.Name}-v{revision}-{index}");
-            var pod = LabPod.Start(name, revision, _options.Propagation.Draw(_random), _spec, _options.App, _workDirectory, _timeline, _probeClient, OnReadinessChangedAsync);
+            var pod = LabPod.Start(name, revision, index, _options.Propagation.Draw(_random), _spec, _options.App, _workDirectory, _timeline, _probeClient, OnReadinessChangedAsync);
             _pods[name] = pod;
             _pids.Add(pod.Pid);
             _ports.Add(pod.Port);
