@@ -165,7 +165,7 @@ internal sealed class LabPod : IAsyncDisposable
             _timeline.Record(TimelineEventKind.SigTerm, Name);
         }
 
-        if (await Task.WhenAny(_process.Exited, Task.Delay(remaining, CancellationToken.None)) != _process.Exited && _process.Signal(Posix.SigKill))
+        if (await Task.WhenAny(_process.Exited, Task.Delay(remaining, _timeline.Clock.Time, CancellationToken.None)) != _process.Exited && _process.Signal(Posix.SigKill))
         {
             _timeline.Record(TimelineEventKind.SigKill, Name, detail: string.Create(CultureInfo.InvariantCulture, $"{remaining.TotalSeconds:0.#} s after SIGTERM"));
         }
@@ -178,11 +178,11 @@ internal sealed class LabPod : IAsyncDisposable
         if (preStop.Kind == LabPreStopKind.Sleep)
         {
             var cut = preStop.Duration > budget;
-            await Task.Delay(cut ? budget : preStop.Duration, CancellationToken.None);
+            await Task.Delay(cut ? budget : preStop.Duration, _timeline.Clock.Time, CancellationToken.None);
             return (!cut, null);
         }
 
-        using var timeout = new CancellationTokenSource(budget);
+        using var timeout = new CancellationTokenSource(budget, _timeline.Clock.Time);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}{preStop.Path}"));
@@ -227,7 +227,7 @@ internal sealed class LabPod : IAsyncDisposable
             {
                 // No readiness probe: the kubelet reports the container ready as soon as it runs.
                 await SetReadyAsync(true, "no readiness probe");
-                await Task.Delay(Timeout.Infinite, token);
+                await Task.Delay(Timeout.InfiniteTimeSpan, _timeline.Clock.Time, token);
                 return;
             }
 
@@ -247,7 +247,7 @@ internal sealed class LabPod : IAsyncDisposable
                     await SetReadyAsync(false, "readiness probe failed");
                 }
 
-                await Task.Delay(readiness.Period, token);
+                await Task.Delay(readiness.Period, _timeline.Clock.Time, token);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -280,7 +280,7 @@ internal sealed class LabPod : IAsyncDisposable
                 return false;
             }
 
-            await Task.Delay(startup.Period, token);
+            await Task.Delay(startup.Period, _timeline.Clock.Time, token);
         }
     }
 
@@ -296,7 +296,7 @@ internal sealed class LabPod : IAsyncDisposable
         var wait = at - _timeline.Clock.Elapsed;
         if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(wait, token);
+            await Task.Delay(wait, _timeline.Clock.Time, token);
         }
     }
 

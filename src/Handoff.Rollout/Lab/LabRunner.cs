@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using Handoff.Rollout.Load;
 using Handoff.Rollout.Timeline;
@@ -156,7 +155,7 @@ public sealed class LabRunner
             var rolloutFinished = false;
             try
             {
-                await Task.Delay(_options.WarmUp, cancellationToken);
+                await Task.Delay(_options.WarmUp, _time, cancellationToken);
                 rolloutFinished = await RollOutAsync(loadTask, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -260,7 +259,7 @@ public sealed class LabRunner
                     return true;
                 }
 
-                await Task.WhenAny(loadTask, Task.Delay(Tick, cancellationToken));
+                await Task.WhenAny(loadTask, Task.Delay(Tick, _time, cancellationToken));
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
@@ -300,7 +299,7 @@ public sealed class LabRunner
                     return;
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(1), _teardown.Token);
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, _teardown.Token);
             }
         }
 
@@ -344,7 +343,7 @@ public sealed class LabRunner
         {
             try
             {
-                await Task.Delay(pod.Propagation, _teardown.Token);
+                await Task.Delay(pod.Propagation, _time, _teardown.Token);
                 if (_haProxy is null || !_endpoints.TryGetValue(pod.Name, out var state) || state == EndpointState.Removed)
                 {
                     return;
@@ -362,7 +361,7 @@ public sealed class LabRunner
 
         private async Task WaitForInitialPodsAsync(CancellationToken cancellationToken)
         {
-            var waited = Stopwatch.StartNew();
+            var waitedFrom = _clock.Elapsed;
             while (_endpoints.Count(e => e.Value == EndpointState.Serving) < _spec.Replicas)
             {
                 if (_pods.Values.FirstOrDefault(p => p.Exited) is { } dead)
@@ -372,12 +371,12 @@ public sealed class LabRunner
                     throw new LabException($"Pod '{dead.Name}' exited before it became ready; check --app ('{_options.App.Template}'). {tail}".Trim());
                 }
 
-                if (waited.Elapsed > _options.StartTimeout)
+                if (_clock.Elapsed - waitedFrom > _options.StartTimeout)
                 {
                     throw new LabException(string.Create(CultureInfo.InvariantCulture, $"The first {_spec.Replicas} pods were not ready after {_options.StartTimeout.TotalSeconds:0} s; check --app and the readiness probe's path."));
                 }
 
-                await Task.Delay(Tick, cancellationToken);
+                await Task.Delay(Tick, _time, cancellationToken);
             }
         }
 
