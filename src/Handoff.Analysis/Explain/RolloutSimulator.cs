@@ -1,14 +1,6 @@
+using Handoff.Analysis.Kubernetes;
+
 namespace Handoff.Analysis.Explain;
-
-/// <summary>When the Deployment controller creates a replacement for a terminating pod.</summary>
-public enum ReplacementPolicy
-{
-    /// <summary>At once: terminating pods count neither toward availability nor toward maxSurge (the behaviour of every release so far; TerminationStarted in KEP-3973 and KEP-5882).</summary>
-    TerminationStarted,
-
-    /// <summary>Only once terminating pods are gone: they count toward maxSurge (TerminationComplete: proposed in KEP-3973, opt-in via KEP-5882's DeploymentPodReplacementPolicy gate, alpha targeted at 1.36).</summary>
-    TerminationComplete,
-}
 
 /// <summary>What a rollout's parameters are.</summary>
 /// <param name="Replicas">spec.replicas.</param>
@@ -18,7 +10,12 @@ public enum ReplacementPolicy
 /// <param name="PodStartSeconds">From creating a pod to its readiness probe passing (an assumption: scheduling, image, start).</param>
 /// <param name="TerminationSeconds">From deleting a pod to the pod being gone (preStop, drain, at most the grace period).</param>
 /// <param name="Recreate">Whether the strategy is Recreate.</param>
-public sealed record RolloutParameters(int Replicas, int MaxSurge, int MaxUnavailable, double MinReadySeconds, double PodStartSeconds, double TerminationSeconds, bool Recreate = false);
+public sealed record RolloutParameters(int Replicas, int MaxSurge, int MaxUnavailable, double MinReadySeconds, double PodStartSeconds, double TerminationSeconds, bool Recreate = false)
+{
+    /// <summary>The Deployment controller's view of these parameters (both fenceposts 0 make maxUnavailable 1, as ResolveFenceposts does).</summary>
+    public RollingUpdateSpec ToSpec(ReplacementPolicy policy) =>
+        new(Replicas, RollingUpdateFenceposts.FromPods(MaxSurge, MaxUnavailable), TimeSpan.FromSeconds(Math.Max(0, MinReadySeconds)), Recreate, policy);
+}
 
 /// <summary>How long a rollout takes and how many pods it keeps alive.</summary>
 /// <param name="Policy">The replacement policy simulated.</param>
@@ -29,102 +26,84 @@ public sealed record RolloutParameters(int Replicas, int MaxSurge, int MaxUnavai
 /// <param name="PeakExtraPods">Most pods beyond spec.replicas alive at once.</param>
 public sealed record RolloutCost(ReplacementPolicy Policy, double CompleteSeconds, double OldPodsGoneSeconds, int PeakPods, int PeakTerminating, int PeakExtraPods);
 
+/// <summary>What the controller did at one moment of a simulated rollout.</summary>
+/// <param name="At">Simulated time since the rollout started.</param>
+/// <param name="Create">True for a pod created, false for a pod deleted.</param>
+/// <param name="Pod">The pod ("old-1".."old-N" exist at the start, "new-1".. are created).</param>
+/// <param name="IsNew">Whether the pod belongs to the new ReplicaSet.</param>
+public sealed record RolloutAction(TimeSpan At, bool Create, string Pod, bool IsNew);
+
+/// <summary>A simulated rollout: its cost and every create and delete in order.</summary>
+/// <param name="Cost">Duration and peaks.</param>
+/// <param name="Actions">The controller's creates and deletes, in the order it made them.</param>
+public sealed record RolloutSimulation(RolloutCost Cost, IReadOnlyList<RolloutAction> Actions);
+
 /// <summary>
-/// Simulates the Deployment controller's rolling update (pkg/controller/deployment/rolling.go): scale the new
-/// ReplicaSet up while non-terminating pods stay within replicas + maxSurge, scale the old one down while available
-/// pods stay at or above replicas - maxUnavailable. Terminating pods are not in a ReplicaSet's status.replicas, so
-/// by default they neither block new pods nor count as available (KEP-3973).
+/// Runs the Deployment controller's sync (<see cref="RollingUpdateController"/>, the same one the lab drives its
+/// processes with) on simulated time: pods become Ready <see cref="RolloutParameters.PodStartSeconds"/> after they
+/// are created and are gone <see cref="RolloutParameters.TerminationSeconds"/> after they are deleted.
 /// </summary>
 public static class RolloutSimulator
 {
+    private const int MaxEvents = 100_000;
+
     /// <summary>Runs the rollout from all-old to all-new.</summary>
-    public static RolloutCost Simulate(RolloutParameters parameters, ReplacementPolicy policy = ReplacementPolicy.TerminationStarted)
+    public static RolloutCost Simulate(RolloutParameters parameters, ReplacementPolicy policy = ReplacementPolicy.TerminationStarted) =>
+        Run(parameters, policy).Cost;
+
+    /// <summary>Runs the rollout from all-old to all-new and keeps every create and delete.</summary>
+    public static RolloutSimulation Run(RolloutParameters parameters, ReplacementPolicy policy = ReplacementPolicy.TerminationStarted)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var n = Math.Max(0, parameters.Replicas);
-        var surge = Math.Max(0, parameters.MaxSurge);
-        var unavailable = Math.Max(0, parameters.MaxUnavailable);
-        if (surge == 0 && unavailable == 0)
-        {
-            surge = 1; // The API rejects both 0; treat as the smallest legal rollout.
-        }
+        var spec = parameters.ToSpec(policy);
+        var replicas = Math.Max(0, parameters.Replicas);
+        var podStart = TimeSpan.FromSeconds(Math.Max(0, parameters.PodStartSeconds));
+        var termination = TimeSpan.FromSeconds(Math.Max(0, parameters.TerminationSeconds));
 
-        var old = n;
-        var created = new List<double>(); // creation time of each new pod
-        var terminating = new List<double>(); // time each terminating pod is gone
-        var time = 0.0;
-        var peakPods = n;
+        // Old pods have been available since before the rollout; simulated time is exact (whole ticks), so events meet.
+        var pods = Enumerable.Range(1, replicas).Select(i => new SimulatedPod($"old-{i}", false, i, -spec.MinReady)).ToList();
+        var actions = new List<RolloutAction>();
+        var time = TimeSpan.Zero;
+        var peakPods = replicas;
         var peakTerminating = 0;
-        double? complete = null;
-        var readyDelay = parameters.PodStartSeconds + parameters.MinReadySeconds;
-
-        for (var guard = 0; guard < 100_000; guard++)
+        TimeSpan? complete = null;
+        for (var step = 0; step < MaxEvents; step++)
         {
-            terminating.RemoveAll(gone => gone <= time + 1e-9);
-            var newAvailable = created.Count(c => c + readyDelay <= time + 1e-9);
-            if (parameters.Recreate)
+            // The controller syncs again as soon as it changed something; settle before time moves on.
+            RolloutDecision decision;
+            while ((decision = RollingUpdateController.Decide(spec, [.. pods.Select(p => p.At(time))], time)).Acts)
             {
-                if (old > 0)
+                for (var i = 0; i < decision.Create; i++)
                 {
-                    for (var i = 0; i < old; i++)
-                    {
-                        terminating.Add(time + parameters.TerminationSeconds);
-                    }
-
-                    old = 0;
+                    var pod = new SimulatedPod($"new-{pods.Count(p => p.IsNew) + 1}", true, pods.Count + 1, time + podStart);
+                    pods.Add(pod);
+                    actions.Add(new RolloutAction(time, true, pod.Name, true));
                 }
 
-                // Recreate waits for every old pod to be gone before creating new ones (both policies).
-                if (terminating.Count == 0 && created.Count < n)
+                foreach (var name in decision.Delete)
                 {
-                    while (created.Count < n)
-                    {
-                        created.Add(time);
-                    }
-                }
-            }
-            else
-            {
-                // The controller syncs again as soon as it changed something; settle before time moves on.
-                var changed = true;
-                while (changed)
-                {
-                    var counted = old + created.Count + (policy == ReplacementPolicy.TerminationComplete ? terminating.Count : 0);
-                    var room = Math.Max(0, Math.Min(n - created.Count, n + surge - counted));
-                    for (var i = 0; i < room; i++)
-                    {
-                        created.Add(time);
-                    }
-
-                    var minAvailable = n - unavailable;
-                    var newUnavailable = created.Count - newAvailable;
-                    var scaleDown = Math.Max(0, Math.Min(old, old + created.Count - minAvailable - newUnavailable));
-                    for (var i = 0; i < scaleDown; i++)
-                    {
-                        terminating.Add(time + parameters.TerminationSeconds);
-                    }
-
-                    old -= scaleDown;
-                    changed = room > 0 || scaleDown > 0;
-                    peakPods = Math.Max(peakPods, old + created.Count + terminating.Count);
+                    var pod = pods.Single(p => string.Equals(p.Name, name, StringComparison.Ordinal));
+                    pod.GoneAt = time + termination;
+                    actions.Add(new RolloutAction(time, false, pod.Name, pod.IsNew));
                 }
             }
 
-            peakPods = Math.Max(peakPods, old + created.Count + terminating.Count);
-            peakTerminating = Math.Max(peakTerminating, terminating.Count);
-            if (complete is null && old == 0 && newAvailable == n)
+            var alive = pods.Where(p => !p.IsGone(time)).ToList();
+            peakPods = Math.Max(peakPods, alive.Count);
+            peakTerminating = Math.Max(peakTerminating, alive.Count(p => p.GoneAt is not null));
+            complete ??= decision.Complete ? time : null;
+            if (complete is not null && !alive.Any(p => !p.IsNew))
             {
-                complete = time;
+                break;
             }
 
-            if (complete is not null && terminating.Count == 0)
-            {
-                return new RolloutCost(policy, complete.Value, time, peakPods, peakTerminating, peakPods - n);
-            }
-
-            // Jump to the next moment anything changes: a pod becomes available or a terminating pod is gone.
-            var next = created.Select(c => c + readyDelay).Concat(terminating).Where(t => t > time + 1e-9).DefaultIfEmpty(double.NaN).Min();
-            if (double.IsNaN(next))
+            // Jump to the next moment anything changes: a pod becomes ready or available, or a deleted pod is gone.
+            var now = time;
+            var next = pods.SelectMany(p => new[] { p.ReadyAt, p.ReadyAt + spec.MinReady, p.GoneAt ?? TimeSpan.MaxValue })
+                .Where(t => t > now && t != TimeSpan.MaxValue)
+                .DefaultIfEmpty(TimeSpan.MaxValue)
+                .Min();
+            if (next == TimeSpan.MaxValue)
             {
                 break;
             }
@@ -132,6 +111,24 @@ public static class RolloutSimulator
             time = next;
         }
 
-        return new RolloutCost(policy, complete ?? time, time, peakPods, peakTerminating, peakPods - n);
+        var cost = new RolloutCost(policy, (complete ?? time).TotalSeconds, time.TotalSeconds, peakPods, peakTerminating, peakPods - replicas);
+        return new RolloutSimulation(cost, actions);
+    }
+
+    private sealed class SimulatedPod(string name, bool isNew, long creationOrder, TimeSpan readyAt)
+    {
+        public string Name { get; } = name;
+
+        public bool IsNew { get; } = isNew;
+
+        public TimeSpan ReadyAt { get; } = readyAt;
+
+        /// <summary>When the deleted pod is gone (deletion plus termination), or null while it is not deleted.</summary>
+        public TimeSpan? GoneAt { get; set; }
+
+        public bool IsGone(TimeSpan now) => GoneAt is { } gone && gone <= now;
+
+        public RolloutPodState At(TimeSpan now) =>
+            new(Name, IsNew, creationOrder, ReadyAt <= now ? ReadyAt : null, GoneAt is not null, IsGone(now));
     }
 }

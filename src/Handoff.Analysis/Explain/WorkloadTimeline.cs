@@ -1,3 +1,4 @@
+using Handoff.Analysis.Kubernetes;
 using Handoff.Analysis.Model;
 using Handoff.Analysis.Timing;
 
@@ -104,9 +105,9 @@ public sealed record WorkloadTimeline
         {
             var replicas = workload.EffectiveReplicas;
             var recreate = strategy.Type == "Recreate";
-            var surge = (strategy.MaxSurge ?? new IntOrString(null, "25%")).Resolve(replicas, roundUp: true) ?? 1;
-            var unavailable = (strategy.MaxUnavailable ?? new IntOrString(null, "25%")).Resolve(replicas, roundUp: false) ?? 0;
-            rollout = new RolloutParameters(replicas, surge, unavailable, workload.MinReadySeconds, podStartSeconds, exitAt, recreate);
+            // A value that is neither a number nor a percentage is estimated as maxSurge 1, maxUnavailable 0.
+            var fenceposts = RollingUpdateFenceposts.Resolve(strategy.MaxSurge, strategy.MaxUnavailable, replicas) ?? new RollingUpdateFenceposts(1, 0);
+            rollout = new RolloutParameters(replicas, fenceposts.MaxSurge, fenceposts.MaxUnavailable, workload.MinReadySeconds, podStartSeconds, exitAt, recreate);
         }
 
         return new WorkloadTimeline

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Handoff.Cli.Rendering;
 using System.Globalization;
 using Handoff.Rollout.Lab;
+using Handoff.Rollout.Runs;
 using Handoff.Rollout.Reports;
 
 namespace Handoff.Cli.Commands;
@@ -41,48 +42,63 @@ internal static class LabCommand
 
         command.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
+            // Every input problem is reported at once (one line each), then the command stops before starting anything.
+            var errors = new RunOptionsValidator();
             if (!PropagationDelay.TryParse(r.GetValue(propagation), out var delay))
             {
-                return Fail($"--propagation '{r.GetValue(propagation)}' is not a duration like '2s' or a range like '1s..4s'.");
+                errors.Add($"--propagation '{r.GetValue(propagation)}' is not a duration like '2s' or a range like '1s..4s'.");
             }
 
-            if (!LabDuration.TryParse(r.GetValue(duration), out var length))
-            {
-                return Fail($"--duration '{r.GetValue(duration)}' is not a duration like '30s'.");
-            }
-
-            LabDeploymentSpec spec;
-            AppCommand appCommand;
+            var length = errors.Duration("--duration", r.GetValue(duration), "'30s'");
+            LabDeploymentSpec? spec = null;
+            AppCommand? appCommand = null;
             try
             {
                 spec = LabManifestReader.Read(r.GetValue(manifest)!, r.GetValue(workload));
+            }
+            catch (LabManifestException ex)
+            {
+                errors.Add(ex.ToString());
+            }
+            catch (LabException ex)
+            {
+                errors.Add(ex.Message);
+            }
+
+            try
+            {
                 appCommand = r.GetValue(app) is { } template
                     ? AppCommand.Parse(template)
                     : AppCommand.SampleApi(Directory.GetCurrentDirectory()) ?? AppCommand.SampleApi(AppContext.BaseDirectory)
                       ?? throw new LabException("The sample API is not built; run 'dotnet build samples/Handoff.Sample.Api -c Release' or pass --app.");
             }
-            catch (LabManifestException ex)
-            {
-                return Fail(ex.ToString());
-            }
             catch (LabException ex)
             {
-                return Fail(ex.Message);
+                errors.Add(ex.Message);
             }
 
             var reportDir = r.GetValue(report);
             var options = new LabOptions
             {
-                App = appCommand,
-                Propagation = delay!,
+                App = appCommand ?? AppCommand.Parse("true"),
+                Propagation = delay ?? new PropagationDelay(TimeSpan.Zero, TimeSpan.Zero),
                 RequestsPerSecond = r.GetValue(rps),
-                Duration = length,
+                Duration = length ?? LabDefaults.Duration,
                 Connections = r.GetValue(connections),
                 ClosedLoop = r.GetValue(closedLoop),
                 Seed = r.GetValue(seed),
                 Path = r.GetValue(path)!,
                 KeepFilesIn = reportDir,
             };
+            foreach (var error in options.Validate())
+            {
+                errors.Add(error);
+            }
+
+            if (errors.Errors.Count > 0 || spec is null)
+            {
+                return Fail(errors.Errors);
+            }
 
             LabResult result;
             try
@@ -91,7 +107,7 @@ internal static class LabCommand
             }
             catch (LabException ex)
             {
-                return Fail(ex.Message);
+                return Fail([ex.Message]);
             }
 
             await Console.Error.WriteLineAsync();
@@ -114,9 +130,13 @@ internal static class LabCommand
         return command;
     }
 
-    private static int Fail(string message)
+    private static int Fail(IEnumerable<string> messages)
     {
-        Console.Error.WriteLine($"handoff: {message}");
+        foreach (var message in messages)
+        {
+            Console.Error.WriteLine($"handoff: {message}");
+        }
+
         return CliHost.UsageOrInput;
     }
 

@@ -2,9 +2,11 @@ using System.CommandLine;
 using Handoff.Cli.Rendering;
 using System.Globalization;
 using Handoff.Rollout.Lab;
-using Handoff.Rollout.Live;
+using Handoff.Rollout.Cluster;
+using Handoff.Rollout.Verify;
 using Handoff.Rollout.Load;
 using Handoff.Rollout.Reports;
+using Handoff.Rollout.Runs;
 
 namespace Handoff.Cli.Commands;
 
@@ -36,6 +38,11 @@ internal static class VerifyCommand
         var kubectl = new Option<string>("--kubectl") { Description = "The kubectl binary (a path, or a name on PATH).", DefaultValueFactory = _ => KubectlDefaults.Executable };
         var timeout = new Option<string>("--timeout") { Description = "Bound of the whole run; verify stops by itself then.", DefaultValueFactory = _ => "10m" };
         var tail = new Option<string>("--tail") { Description = "Load kept after the rollout finished and the old pods are gone.", DefaultValueFactory = _ => "5s" };
+        var dataPlaneLag = new Option<string>("--data-plane-lag")
+        {
+            Description = "How long after the EndpointSlice drops a pod the data planes in front of it may still send to it (kube-proxy, ingress, cloud LB); used to attribute failures.",
+            DefaultValueFactory = _ => "10s",
+        };
         var backendHeader = new Option<string>("--backend-header")
         {
             Description = "Response header that names the pod which answered (optional; sharpens attribution).",
@@ -44,12 +51,13 @@ internal static class VerifyCommand
 
         var command = new Command("verify", "Roll a Deployment on a live cluster under load and name the cause of every failed request (kubectl is the transport).")
         {
-            url, insecure, deployment, ns, context, trigger, watchOnly, rps, connections, report, format, kubectl, timeout, tail, backendHeader,
+            url, insecure, deployment, ns, context, trigger, watchOnly, rps, connections, report, format, kubectl, timeout, tail, dataPlaneLag, backendHeader,
         };
 
         command.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
-            var errors = new List<string>();
+            // One validator with 'lab' for the options both share; every problem is reported at once.
+            var errors = new RunOptionsValidator();
             if (!Uri.TryCreate(r.GetValue(url), UriKind.Absolute, out var target) || !LoadOptions.IsSupportedTarget(target))
             {
                 errors.Add($"--url '{r.GetValue(url)}' must be an absolute http:// or https:// URL.");
@@ -60,8 +68,9 @@ internal static class VerifyCommand
             }
 
             // Every problem is reported at once, so both durations are checked even when the first is bad.
-            _ = TryDuration(r.GetValue(timeout), "--timeout", errors, out var bound);
-            _ = TryDuration(r.GetValue(tail), "--tail", errors, out var tailLength);
+            var bound = errors.Duration("--timeout", r.GetValue(timeout), "'90s' or '10m'") ?? TimeSpan.Zero;
+            var tailLength = errors.Duration("--tail", r.GetValue(tail), "'90s' or '10m'") ?? TimeSpan.Zero;
+            var lag = errors.Duration("--data-plane-lag", r.GetValue(dataPlaneLag), "'90s' or '10m'") ?? TimeSpan.Zero;
 
             var triggerLine = r.GetValue(trigger);
             IReadOnlyList<string> triggerCommand = [];
@@ -78,10 +87,9 @@ internal static class VerifyCommand
                 }
             }
 
-            if (r.GetValue(rps) is < 1 or > 100_000)
-            {
-                errors.Add($"--rps must be between 1 and 100000; got {r.GetValue(rps)}.");
-            }
+            errors.RequestsPerSecond(r.GetValue(rps));
+            errors.Connections(r.GetValue(connections));
+            errors.ReportDirectory(r.GetValue(report));
 
             var rolloutOptions = new LiveRolloutOptions
             {
@@ -90,9 +98,12 @@ internal static class VerifyCommand
                 Timeout = bound,
                 Tail = tailLength,
             };
-            if (errors.Count == 0)
+            if (errors.Errors.Count == 0)
             {
-                errors.AddRange(rolloutOptions.Validate());
+                foreach (var error in rolloutOptions.Validate())
+                {
+                    errors.Add(error);
+                }
             }
 
             var runner = Kubectl.TryCreate(new KubectlOptions { Path = r.GetValue(kubectl)!, Context = r.GetValue(context), Namespace = r.GetValue(ns) }, out var missing);
@@ -101,9 +112,9 @@ internal static class VerifyCommand
                 errors.Add(missing);
             }
 
-            if (errors.Count > 0)
+            if (errors.Errors.Count > 0)
             {
-                return await FailAsync(errors);
+                return await FailAsync(errors.Errors);
             }
 
             await Console.Error.WriteLineAsync("handoff: checking kubectl, context, RBAC and the Deployment before sending any request...");
@@ -120,6 +131,7 @@ internal static class VerifyCommand
                 Connections = r.GetValue(connections),
                 BackendHeader = r.GetValue(backendHeader)!,
                 SkipCertificateCheck = r.GetValue(insecure),
+                DataPlaneLag = lag,
                 Rollout = rolloutOptions,
             };
 
@@ -151,17 +163,6 @@ internal static class VerifyCommand
             return rendered.Passed ? CliHost.Ok : CliHost.Findings;
         });
         return command;
-    }
-
-    private static bool TryDuration(string? text, string option, List<string> errors, out TimeSpan value)
-    {
-        if (LabDuration.TryParse(text, out value) && value >= TimeSpan.Zero)
-        {
-            return true;
-        }
-
-        errors.Add($"{option} '{text}' is not a duration like '90s' or '10m'.");
-        return false;
     }
 
     private static async Task<int> FailAsync(IEnumerable<string> errors)

@@ -5,8 +5,10 @@ namespace Handoff.Rollout.Attribution;
 
 /// <summary>Gives every failed request a cause, from the request records and the rollout's timeline only.</summary>
 /// <remarks>
-/// Independent of where the timeline came from (the lab's emulator or a live cluster's watch streams). A request
-/// names its pod through the backend header when the load balancer sets it; otherwise the pod is found by time.
+/// One code path for the lab (its own processes, all observed) and verify (watch streams, SIGTERM inferred): the
+/// pods' histories are read once (<see cref="PodHistory"/>), then the ordered <see cref="CauseRules"/> decide and
+/// refine each failure. A request names its pod through the backend header when the load balancer or the app sets
+/// it; otherwise the pod is found by time.
 /// </remarks>
 public static class FailureAttributor
 {
@@ -14,79 +16,42 @@ public static class FailureAttributor
     /// How far a request may start before SIGTERM and still count as arriving after it: the request left the client
     /// a moment before the signal but reached the closed listener after it.
     /// </summary>
-    public static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan Slack = AttributionDefaults.Slack;
 
     /// <summary>Attributes every failed request in <paramref name="records"/>.</summary>
-    public static AttributionResult Attribute(IReadOnlyList<RequestRecord> records, IReadOnlyList<TimelineEvent> events)
+    public static AttributionResult Attribute(IReadOnlyList<RequestRecord> records, IReadOnlyList<TimelineEvent> events, AttributionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(events);
-        var pods = PodFacts.From(events);
-        var failures = records.Where(r => r.Failed).OrderBy(r => r.Start).Select(r => Attribute(r, pods, events)).ToList();
+        options ??= new AttributionOptions();
+        var pods = PodHistory.From(events, records);
+        var failures = records.Where(r => r.Failed).OrderBy(r => r.Start).Select(r => Attribute(new FailureEvidence(r, pods, events, options))).ToList();
         return new AttributionResult(failures);
     }
 
-    private static AttributedFailure Attribute(RequestRecord request, IReadOnlyDictionary<string, PodFacts> pods, IReadOnlyList<TimelineEvent> events)
+    private static AttributedFailure Attribute(FailureEvidence evidence)
     {
-        if (request.Backend is { } backend && pods.TryGetValue(backend, out var pod))
+        AttributedFailure? verdict = null;
+        foreach (var rule in CauseRules.Decisions)
         {
-            return AttributeToPod(request, pod);
+            if ((verdict = rule.Apply(evidence, null)) is not null)
+            {
+                break;
+            }
         }
 
-        if (EndpointsAt(events, request.Start) == 0)
+        // The last decision always matches.
+        var decided = verdict!;
+        foreach (var rule in CauseRules.Refinements)
         {
-            return new(request, FailureCause.NoReadyEndpoints, null, "No endpoint was in the load balancer when the request was sent.");
+            if (rule.Apply(evidence, decided) is { } refined)
+            {
+                return refined;
+            }
         }
 
-        if (string.Equals(request.Backend, "<NOSRV>", StringComparison.Ordinal))
-        {
-            return new(request, FailureCause.NoReadyEndpoints, null, "The load balancer found no usable server for the request.");
-        }
-
-        // No backend named: find a pod that was stopped but still had its endpoint when the request started.
-        var racing = pods.Values.FirstOrDefault(p => p.StoppedAt is { } stop && request.Start >= stop - Slack && (p.RemovedAt is not { } removed || request.Start < removed));
-        if (racing is not null)
-        {
-            return new(request, FailureCause.SigTermBeforeEndpointRemoval, racing.Name, $"No backend named; pod '{racing.Name}' had stopped and was still an endpoint at the time.");
-        }
-
-        return new(request, FailureCause.Other, request.Backend, $"{Outcome(request)}; no pod event explains it.");
+        return decided;
     }
-
-    private static AttributedFailure AttributeToPod(RequestRecord request, PodFacts pod)
-    {
-        var stillAnEndpoint = pod.RemovedAt is not { } removed || request.Start < removed + Slack;
-        if (pod.KilledAt is { } killed && request.End >= killed - Slack && stillAnEndpoint)
-        {
-            return new(request, FailureCause.KilledAtGrace, pod.Name, request.Start < killed
-                ? $"In flight on '{pod.Name}' when it was killed at the end of its grace period."
-                : $"Sent to '{pod.Name}' after it was killed and before its endpoint was removed.");
-        }
-
-        // A refused connection (a 503 from a load balancer that could not connect) never reached the app: if it
-        // ended after SIGTERM it reached the pod after SIGTERM, even when the client queued it a little earlier.
-        var neverReachedApp = request.Outcome == RequestOutcome.Refused || request.Status == 503;
-        if (pod.SigTermAt is { } term && (request.Start >= term - Slack || (neverReachedApp && request.End >= term)) && stillAnEndpoint)
-        {
-            return new(request, FailureCause.SigTermBeforeEndpointRemoval, pod.Name, pod.RemovedAt is { } at
-                ? $"Sent to '{pod.Name}' {Math.Max(0, (request.Start - term).TotalSeconds):0.000} s after its SIGTERM; its endpoint was removed {(at - term).TotalSeconds:0.000} s after the SIGTERM."
-                : $"Sent to '{pod.Name}' after its SIGTERM; its endpoint was never removed.");
-        }
-
-        if (pod.SigTermAt is { } inFlight && request.Start < inFlight && request.End >= inFlight)
-        {
-            return new(request, FailureCause.Other, pod.Name, $"In flight on '{pod.Name}' at its SIGTERM and not finished by the app ({Outcome(request)}).");
-        }
-
-        if (pod.ExitedAt is { } exited && pod.SigTermAt is null && request.End >= exited - Slack && stillAnEndpoint)
-        {
-            return new(request, FailureCause.Other, pod.Name, $"Pod '{pod.Name}' exited on its own while it was an endpoint.");
-        }
-
-        return new(request, FailureCause.Other, pod.Name, $"{Outcome(request)} from '{pod.Name}'; no pod event explains it.");
-    }
-
-    private static string Outcome(RequestRecord r) => r.Status is { } status ? $"HTTP {status}" : r.Outcome.ToString().ToLowerInvariant();
 
     /// <summary>How many pods were endpoints of any data plane at <paramref name="at"/>.</summary>
     internal static int EndpointsAt(IReadOnlyList<TimelineEvent> events, TimeSpan at)
@@ -105,34 +70,5 @@ public static class FailureAttributor
         }
 
         return serving.Count;
-    }
-
-    private sealed record PodFacts(string Name, TimeSpan? SigTermAt, TimeSpan? KilledAt, TimeSpan? ExitedAt, TimeSpan? RemovedAt)
-    {
-        /// <summary>When the pod stopped listening as far as the timeline knows: SIGTERM, or exit.</summary>
-        public TimeSpan? StoppedAt => SigTermAt ?? ExitedAt;
-
-        public static Dictionary<string, PodFacts> From(IReadOnlyList<TimelineEvent> events) =>
-            events.Where(e => e.Pod.Length > 0)
-                .GroupBy(e => e.Pod, StringComparer.Ordinal)
-                .ToDictionary(
-                    g => g.Key,
-                    g => new PodFacts(
-                        g.Key,
-                        First(g, TimelineEventKind.SigTerm),
-                        First(g, TimelineEventKind.SigKill),
-                        First(g, TimelineEventKind.ContainerExited),
-                        LastRemoval(g)),
-                    StringComparer.Ordinal);
-
-        private static TimeSpan? First(IEnumerable<TimelineEvent> events, TimelineEventKind kind) =>
-            events.Where(e => e.Kind == kind).Select(e => (TimeSpan?)e.At).Min();
-
-        // The removal that ends the pod's last period as an endpoint.
-        private static TimeSpan? LastRemoval(IEnumerable<TimelineEvent> events)
-        {
-            var ordered = events.Where(e => e.Kind is TimelineEventKind.EndpointAdded or TimelineEventKind.EndpointRemoved).OrderBy(e => e.At).ToList();
-            return ordered.Count > 0 && ordered[^1].Kind == TimelineEventKind.EndpointRemoved ? ordered[^1].At : null;
-        }
     }
 }

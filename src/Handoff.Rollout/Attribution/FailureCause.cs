@@ -1,3 +1,4 @@
+using System.Globalization;
 using Handoff.Rollout.Load;
 
 namespace Handoff.Rollout.Attribution;
@@ -46,6 +47,17 @@ public sealed record AttributionResult(IReadOnlyList<AttributedFailure> Failures
     /// <summary>The cause with the most failures, or null when nothing failed.</summary>
     public FailureCause? MainCause => Failures.Count == 0 ? null : ByCause.MaxBy(kv => kv.Value).Key;
 
+    /// <summary>One sentence per cause that asks the reader to change something the cause name does not say (FailedPreStopHook, served before ready).</summary>
+    public IReadOnlyList<string> Notes =>
+        [.. Advice.Where(a => Failures.Any(f => f.Cause == a.Cause)).Select(a => Note(a.Cause, a.Format))];
+
+    // {0}: how many failed requests, {1}: the pods they hit.
+    private static readonly (FailureCause Cause, string Format)[] Advice =
+    [
+        (FailureCause.PreStopHookFailed, "FailedPreStopHook: {0} failed request(s) followed a FailedPreStopHook on {1}: the hook failed, so the kubelet sent SIGTERM at once, before the endpoint was removed; fix the hook (a shell-less image cannot run 'sh -c sleep', use the sleep action)."),
+        (FailureCause.ServedBeforeReady, "new pod served before it was ready: {0} failed request(s) hit {1} right after it became an endpoint and before it served any request: it was marked ready before it could serve; add a readiness probe that checks what the app needs."),
+    ];
+
     /// <summary>A short user-facing name of a cause.</summary>
     public static string Describe(FailureCause cause) => cause switch
     {
@@ -56,4 +68,11 @@ public sealed record AttributionResult(IReadOnlyList<AttributedFailure> Failures
         FailureCause.ServedBeforeReady => "new pod served before it was ready",
         _ => "other",
     };
+
+    private string Note(FailureCause cause, string format)
+    {
+        var matching = Failures.Where(f => f.Cause == cause).ToList();
+        var pods = string.Join(", ", matching.Select(f => f.Pod).OfType<string>().Distinct(StringComparer.Ordinal).Select(p => $"'{p}'"));
+        return string.Format(CultureInfo.InvariantCulture, format, matching.Count, pods);
+    }
 }

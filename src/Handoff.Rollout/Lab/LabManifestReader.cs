@@ -150,23 +150,22 @@ public static class LabManifestReader
                 return (false, 1, 0);
             }
 
-            // TODO(merge): the Deployment controller's ResolveFenceposts lives in Kubernetes/RollingUpdate (rollout branch).
+            // The Deployment controller's ResolveFenceposts, the one resolution explain and HO202 use too.
             var replicas = deployment.EffectiveReplicas;
-            var surge = Resolve(strategy?.MaxSurge, replicas, roundUp: true, "maxSurge");
-            var unavailable = Resolve(strategy?.MaxUnavailable, replicas, roundUp: false, "maxUnavailable");
-            return surge == 0 && unavailable == 0 ? (false, 0, 1) : (false, surge, unavailable);
-        }
-
-        private int Resolve(IntOrString? value, int replicas, bool roundUp, string field)
-        {
-            var written = value ?? new IntOrString(null, "25%");
-            if (written.Resolve(replicas, roundUp) is { } resolved)
+            if (RollingUpdateFenceposts.Resolve(strategy?.MaxSurge, strategy?.MaxUnavailable, replicas) is { } fenceposts)
             {
-                return resolved;
+                return (false, fenceposts.MaxSurge, fenceposts.MaxUnavailable);
             }
 
-            Error(written.Node ?? deployment.Object.Node, $"'{field}' must be a whole number or a percentage; got '{written}'.");
-            return 0;
+            foreach (var (value, field) in new[] { (strategy?.MaxSurge, "maxSurge"), (strategy?.MaxUnavailable, "maxUnavailable") })
+            {
+                if (value is not null && value.Resolve(replicas, roundUp: true) is null)
+                {
+                    Error(value.Node ?? deployment.Object.Node, $"'{field}' must be a whole number or a percentage; got '{value}'.");
+                }
+            }
+
+            return (false, 1, 0);
         }
 
         private LabPreStop? PreStop(PodTermination termination, Container container, int? port)

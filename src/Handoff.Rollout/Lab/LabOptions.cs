@@ -1,4 +1,5 @@
 using Handoff.Rollout.Load;
+using Handoff.Rollout.Runs;
 using Handoff.Rollout.Timeline;
 
 namespace Handoff.Rollout.Lab;
@@ -75,32 +76,21 @@ public sealed record LabOptions
     /// <summary>Every problem with these options, empty when usable.</summary>
     public IReadOnlyList<string> Validate()
     {
-        var errors = new List<string>();
-        if (RequestsPerSecond is < 1 or > 100_000)
-        {
-            errors.Add($"--rps must be between 1 and 100000; got {RequestsPerSecond}.");
-        }
-
-        if (Duration < TimeSpan.FromSeconds(2) || Duration > TimeSpan.FromHours(1))
-        {
-            errors.Add($"--duration must be between 2s and 1h; got {LabDuration.Format(Duration)}.");
-        }
-
+        var errors = new RunOptionsValidator();
+        errors.RequestsPerSecond(RequestsPerSecond);
+        errors.Within("--duration", Duration, TimeSpan.FromSeconds(2), TimeSpan.FromHours(1), "2s and 1h");
         if (Propagation.Max > TimeSpan.FromMinutes(10))
         {
             errors.Add("--propagation must be at most 10m.");
         }
 
-        if (Connections is < 1 or > 4096)
-        {
-            errors.Add($"--connections must be between 1 and 4096; got {Connections}.");
-        }
-
+        errors.Connections(Connections);
         if (!Path.StartsWith('/'))
         {
             errors.Add($"--path must start with '/'; got '{Path}'.");
         }
 
-        return errors;
+        errors.ReportDirectory(KeepFilesIn);
+        return errors.Errors;
     }
 }

@@ -26,10 +26,11 @@ internal sealed class LabPod : IAsyncDisposable
     private Task _probing = Task.CompletedTask;
     private Task _termination = Task.CompletedTask;
 
-    private LabPod(string name, int revision, int port, TimeSpan propagation, LabDeploymentSpec spec, TimelineRecorder timeline, HttpClient probeClient, ChildProcess process, Func<LabPod, bool, Task> readinessChanged)
+    private LabPod(string name, int revision, int index, int port, TimeSpan propagation, LabDeploymentSpec spec, TimelineRecorder timeline, HttpClient probeClient, ChildProcess process, Func<LabPod, bool, Task> readinessChanged)
     {
         Name = name;
         Revision = revision;
+        Index = index;
         Port = port;
         Propagation = propagation;
         _spec = spec;
@@ -44,6 +45,9 @@ internal sealed class LabPod : IAsyncDisposable
 
     /// <summary>1 for the old ReplicaSet, 2 for the new one.</summary>
     public int Revision { get; }
+
+    /// <summary>Creation order in the run (1 for the first pod): the ReplicaSet deletes newer pods first.</summary>
+    public int Index { get; }
 
     /// <summary>The app's port on 127.0.0.1.</summary>
     public int Port { get; }
@@ -71,6 +75,7 @@ internal sealed class LabPod : IAsyncDisposable
     public static LabPod Start(
         string name,
         int revision,
+        int index,
         TimeSpan propagation,
         LabDeploymentSpec spec,
         AppCommand app,
@@ -94,7 +99,7 @@ internal sealed class LabPod : IAsyncDisposable
             throw new LabException($"Cannot start the app '{app.Template}': {ex.Message}", ex);
         }
 
-        var pod = new LabPod(name, revision, port, propagation, spec, timeline, probeClient, process, readinessChanged);
+        var pod = new LabPod(name, revision, index, port, propagation, spec, timeline, probeClient, process, readinessChanged);
         pod._probing = pod.ProbeAsync(pod._stopProbing.Token);
         _ = pod.WatchExitAsync();
         return pod;
@@ -157,7 +162,7 @@ internal sealed class LabPod : IAsyncDisposable
             _timeline.Record(TimelineEventKind.SigTerm, Name);
         }
 
-        if (await Task.WhenAny(_process.Exited, Task.Delay(remaining, CancellationToken.None)) != _process.Exited && _process.Signal(Posix.SigKill))
+        if (await Task.WhenAny(_process.Exited, Task.Delay(remaining, _timeline.Clock.Time, CancellationToken.None)) != _process.Exited && _process.Signal(Posix.SigKill))
         {
             _timeline.Record(TimelineEventKind.SigKill, Name, detail: string.Create(CultureInfo.InvariantCulture, $"{remaining.TotalSeconds:0.#} s after SIGTERM"));
         }
@@ -170,11 +175,11 @@ internal sealed class LabPod : IAsyncDisposable
         if (preStop.Kind == LabPreStopKind.Sleep)
         {
             var cut = preStop.Duration > budget;
-            await Task.Delay(cut ? budget : preStop.Duration, CancellationToken.None);
+            await Task.Delay(cut ? budget : preStop.Duration, _timeline.Clock.Time, CancellationToken.None);
             return (!cut, null);
         }
 
-        using var timeout = new CancellationTokenSource(budget);
+        using var timeout = new CancellationTokenSource(budget, _timeline.Clock.Time);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}{preStop.Path}"));
@@ -219,7 +224,7 @@ internal sealed class LabPod : IAsyncDisposable
             {
                 // No readiness probe: the kubelet reports the container ready as soon as it runs.
                 await SetReadyAsync(true, "no readiness probe");
-                await Task.Delay(Timeout.Infinite, token);
+                await Task.Delay(Timeout.InfiniteTimeSpan, _timeline.Clock.Time, token);
                 return;
             }
 
@@ -239,7 +244,7 @@ internal sealed class LabPod : IAsyncDisposable
                     await SetReadyAsync(false, "readiness probe failed");
                 }
 
-                await Task.Delay(readiness.Period, token);
+                await Task.Delay(readiness.Period, _timeline.Clock.Time, token);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -272,7 +277,7 @@ internal sealed class LabPod : IAsyncDisposable
                 return false;
             }
 
-            await Task.Delay(startup.Period, token);
+            await Task.Delay(startup.Period, _timeline.Clock.Time, token);
         }
     }
 
@@ -288,7 +293,7 @@ internal sealed class LabPod : IAsyncDisposable
         var wait = at - _timeline.Clock.Elapsed;
         if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(wait, token);
+            await Task.Delay(wait, _timeline.Clock.Time, token);
         }
     }
 

@@ -41,7 +41,9 @@ public static class LabReport
             problems.Add($"The rollout did not finish within --duration {LabDuration.Format(o.Duration)}; raise --duration so that every old pod has exited while load runs.");
         }
 
-        var report = RolloutReport.Build($"handoff lab {spec.SourceFile}", metadata, result.Load.Records, result.Events, problems, spec.Notes);
+        // The lab's endpoint removals are HAProxy's own (the data plane), so the lag matters only to evidence seen on a control plane.
+        var report = RolloutReport.Build($"handoff lab {spec.SourceFile}", metadata, result.Load.Records, result.Events, problems, spec.Notes,
+            new Attribution.AttributionOptions { DataPlaneLag = o.Propagation.Max });
         var unexplainedTimeouts = report.Attribution.Failures.Count(f => f.Cause == Attribution.FailureCause.Other && f.Request.Outcome == Load.RequestOutcome.Timeout);
         if (unexplainedTimeouts > 0)
         {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using Handoff.Rollout.Load;
 using Handoff.Rollout.Timeline;
@@ -156,7 +155,7 @@ public sealed class LabRunner
             var rolloutFinished = false;
             try
             {
-                await Task.Delay(_options.WarmUp, cancellationToken);
+                await Task.Delay(_options.WarmUp, _time, cancellationToken);
                 rolloutFinished = await RollOutAsync(loadTask, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -235,8 +234,23 @@ public sealed class LabRunner
             var complete = false;
             while (!loadTask.IsCompleted)
             {
-                var step = controller.Decide([.. _pods.Values], _clock.Elapsed);
+                // The controller syncs again as soon as it changed something (a scale-up, then a scale-down).
+                RolloutController.Step step;
+                while ((step = controller.Decide([.. _pods.Values], _clock.Elapsed)).Acts)
+                {
+                    for (var i = 0; i < step.Create; i++)
+                    {
+                        CreatePod(revision: 2);
+                    }
+
+                    foreach (var pod in step.Delete)
+                    {
+                        Terminate(pod);
+                    }
+                }
+
                 complete = step.Complete;
+
                 // Finished for both tracks: every old process has exited and no data plane still sends to it.
                 if (complete && _pods.Values.Where(p => p.Revision == 1).All(p => p.Exited && !IsServing(p)))
                 {
@@ -245,17 +259,7 @@ public sealed class LabRunner
                     return true;
                 }
 
-                for (var i = 0; i < step.Create; i++)
-                {
-                    CreatePod(revision: 2);
-                }
-
-                foreach (var pod in step.Delete)
-                {
-                    Terminate(pod);
-                }
-
-                await Task.WhenAny(loadTask, Task.Delay(Tick, cancellationToken));
+                await Task.WhenAny(loadTask, Task.Delay(Tick, _time, cancellationToken));
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
@@ -268,7 +272,7 @@ public sealed class LabRunner
         {
             var index = Interlocked.Increment(ref _nextPodIndex);
             var name = string.Create(CultureInfo.InvariantCulture, $"{_spec.Name}-v{revision}-{index}");
-            var pod = LabPod.Start(name, revision, _options.Propagation.Draw(_random), _spec, _options.App, _workDirectory, _timeline, _probeClient, OnReadinessChangedAsync);
+            var pod = LabPod.Start(name, revision, index, _options.Propagation.Draw(_random), _spec, _options.App, _workDirectory, _timeline, _probeClient, OnReadinessChangedAsync);
             _pods[name] = pod;
             _pids.Add(pod.Pid);
             _ports.Add(pod.Port);
@@ -295,7 +299,7 @@ public sealed class LabRunner
                     return;
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(1), _teardown.Token);
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, _teardown.Token);
             }
         }
 
@@ -339,7 +343,7 @@ public sealed class LabRunner
         {
             try
             {
-                await Task.Delay(pod.Propagation, _teardown.Token);
+                await Task.Delay(pod.Propagation, _time, _teardown.Token);
                 if (_haProxy is null || !_endpoints.TryGetValue(pod.Name, out var state) || state == EndpointState.Removed)
                 {
                     return;
@@ -357,7 +361,7 @@ public sealed class LabRunner
 
         private async Task WaitForInitialPodsAsync(CancellationToken cancellationToken)
         {
-            var waited = Stopwatch.StartNew();
+            var waitedFrom = _clock.Elapsed;
             while (_endpoints.Count(e => e.Value == EndpointState.Serving) < _spec.Replicas)
             {
                 if (_pods.Values.FirstOrDefault(p => p.Exited) is { } dead)
@@ -367,12 +371,12 @@ public sealed class LabRunner
                     throw new LabException($"Pod '{dead.Name}' exited before it became ready; check --app ('{_options.App.Template}'). {tail}".Trim());
                 }
 
-                if (waited.Elapsed > _options.StartTimeout)
+                if (_clock.Elapsed - waitedFrom > _options.StartTimeout)
                 {
                     throw new LabException(string.Create(CultureInfo.InvariantCulture, $"The first {_spec.Replicas} pods were not ready after {_options.StartTimeout.TotalSeconds:0} s; check --app and the readiness probe's path."));
                 }
 
-                await Task.Delay(Tick, cancellationToken);
+                await Task.Delay(Tick, _time, cancellationToken);
             }
         }
 

@@ -1,56 +1,40 @@
+using Handoff.Analysis.Kubernetes;
+
 namespace Handoff.Rollout.Lab;
 
-/// <summary>The Deployment controller's rolling update, reduced to what decides timing: surge, unavailability, minReadySeconds.</summary>
+/// <summary>The lab's side of <see cref="RollingUpdateController"/>: its real pods in, the pods to create and delete out.</summary>
 /// <remarks>
-/// Follows pkg/controller/deployment/rolling.go: scale the new ReplicaSet up to replicas + maxSurge pods in
-/// total, scale the old one down while at least replicas - maxUnavailable pods stay available, where a new pod
-/// counts as available minReadySeconds after it became ready. Terminating pods are not counted, as in the
-/// ReplicaSet's status. Recreate deletes every old pod and waits for them to exit before creating new ones.
+/// The decision is the one explain simulates (the Deployment controller's sync); this class only turns the lab's
+/// processes into the snapshot the controller reads, at run time <c>now</c>.
 /// </remarks>
 internal sealed class RolloutController(LabDeploymentSpec spec)
 {
+    private readonly RollingUpdateSpec _spec = new(
+        spec.Replicas,
+        RollingUpdateFenceposts.FromPods(spec.MaxSurge, spec.MaxUnavailable),
+        spec.MinReady,
+        spec.Recreate);
+
     /// <summary>One step's decision.</summary>
     /// <param name="Create">New pods to create now.</param>
     /// <param name="Delete">Old pods to delete now.</param>
     /// <param name="Complete">Every new pod available and no old pod left (terminating pods may still be running).</param>
-    public sealed record Step(int Create, IReadOnlyList<LabPod> Delete, bool Complete);
+    public sealed record Step(int Create, IReadOnlyList<LabPod> Delete, bool Complete)
+    {
+        /// <summary>Whether the step changes anything (then the controller decides again at once).</summary>
+        public bool Acts => Create > 0 || Delete.Count > 0;
+    }
 
     /// <summary>Decides what to do given the current pods at run time <paramref name="now"/>.</summary>
     public Step Decide(IReadOnlyCollection<LabPod> pods, TimeSpan now)
     {
         ArgumentNullException.ThrowIfNull(pods);
-        var old = pods.Where(p => p.Revision == 1 && !p.Terminating).ToList();
-        var current = pods.Where(p => p.Revision == 2 && !p.Terminating).ToList();
-        var newAvailable = current.Count(p => IsAvailable(p, now));
-        var complete = old.Count == 0 && current.Count == spec.Replicas && newAvailable == spec.Replicas;
-        if (complete)
-        {
-            return new Step(0, [], true);
-        }
-
-        if (spec.Recreate)
-        {
-            if (old.Count > 0)
-            {
-                return new Step(0, old, false);
-            }
-
-            var oldRunning = pods.Any(p => p.Revision == 1 && !p.Exited);
-            return new Step(oldRunning ? 0 : spec.Replicas - current.Count, [], false);
-        }
-
-        var total = old.Count + current.Count;
-        var create = Math.Max(0, Math.Min(spec.Replicas + spec.MaxSurge - total, spec.Replicas - current.Count));
-
-        var minAvailable = spec.Replicas - spec.MaxUnavailable;
-        var newUnavailable = current.Count - newAvailable;
-        var available = old.Count(p => p.Ready) + newAvailable;
-        var canDelete = Math.Min(total - minAvailable - newUnavailable, available - minAvailable);
-
-        // Unready old pods go first, then the most recently created (as ReplicaSet scale-down ranks them).
-        var delete = canDelete <= 0 ? [] : old.OrderBy(p => p.Ready).ThenByDescending(p => p.Name, StringComparer.Ordinal).Take(canDelete).ToList();
-        return new Step(create, delete, false);
+        var byName = pods.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var decision = RollingUpdateController.Decide(_spec, [.. pods.Select(Snapshot)], now);
+        return new Step(decision.Create, [.. decision.Delete.Select(name => byName[name])], decision.Complete);
     }
 
-    private bool IsAvailable(LabPod pod, TimeSpan now) => pod.Ready && pod.ReadySince is { } since && now - since >= spec.MinReady;
+    /// <summary>A pod as the controller sees it.</summary>
+    internal static RolloutPodState Snapshot(LabPod pod) =>
+        new(pod.Name, pod.Revision == 2, pod.Index, pod.ReadySince, pod.Terminating, pod.Exited);
 }

@@ -47,29 +47,31 @@ public sealed record RolloutReport
     /// <summary>The end of the last request or event.</summary>
     public TimeSpan End => new[] { Records.Count > 0 ? Records.Max(r => r.End) : TimeSpan.Zero, Events.Count > 0 ? Events.Max(e => e.At) : TimeSpan.Zero }.Max();
 
-    /// <summary>Builds a report: attributes failures, derives lanes and the rate series.</summary>
+    /// <summary>Builds a report: attributes failures (their notes follow <paramref name="notes"/>), derives lanes and the rate series.</summary>
     public static RolloutReport Build(
         string title,
         IReadOnlyList<KeyValuePair<string, string>> metadata,
         IReadOnlyList<RequestRecord> records,
         IReadOnlyList<TimelineEvent> events,
         IReadOnlyList<string>? problems = null,
-        IReadOnlyList<string>? notes = null)
+        IReadOnlyList<string>? notes = null,
+        AttributionOptions? attribution = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(events);
         var ordered = events.OrderBy(e => e.At).ToList();
+        var attributed = FailureAttributor.Attribute(records, ordered, attribution);
         return new RolloutReport
         {
             Title = title,
             Metadata = metadata,
             Records = records,
             Events = ordered,
-            Attribution = FailureAttributor.Attribute(records, ordered),
+            Attribution = attributed,
             Pods = PodLane.From(ordered),
             Rate = Reports.RateBin.From(records, RateBin),
             Problems = problems ?? [],
-            Notes = notes ?? [],
+            Notes = [.. notes ?? [], .. attributed.Notes],
         };
     }
 

@@ -15,6 +15,9 @@ public sealed class RunClock
         StartedAt = time.GetUtcNow();
     }
 
+    /// <summary>The time source every delay of the run waits on (a fake one in tests).</summary>
+    public TimeProvider Time => _time;
+
     /// <summary>The wall-clock moment of t=0 (for reports).</summary>
     public DateTimeOffset StartedAt { get; }
 

@@ -50,6 +50,26 @@ public enum TimelineEventKind
     RolloutFinished,
 }
 
+/// <summary>How the timeline knows of an event.</summary>
+public enum TimelineOrigin
+{
+    /// <summary>Seen when it happened (the lab's own processes and HAProxy, a watch event, a Kubernetes Event).</summary>
+    Observed,
+
+    /// <summary>Computed from what was seen (a live cluster never reports SIGTERM: it is placed from the deletion and the preStop).</summary>
+    Inferred,
+
+    /// <summary>Found already there when the run started (a live pod that existed before the watch): the time is when it was first seen.</summary>
+    PresentAtStart,
+}
+
+/// <summary>The names of data planes that endpoint events carry.</summary>
+public static class TimelinePlanes
+{
+    /// <summary>EndpointSlice conditions: the control plane; kube-proxy, ingress controllers and cloud load balancers follow later.</summary>
+    public const string EndpointSlice = "EndpointSlice";
+}
+
 /// <summary>One timeline entry.</summary>
 /// <param name="At">Offset from the start of the run.</param>
 /// <param name="Kind">What happened.</param>
@@ -57,13 +77,15 @@ public enum TimelineEventKind
 /// <param name="DataPlane">For endpoint events: which data plane (for example "haproxy", "EndpointSlice").</param>
 /// <param name="ExitCode">For <see cref="TimelineEventKind.ContainerExited"/>: the exit code (137 = SIGKILL).</param>
 /// <param name="Detail">A short human note (an event message, a reason).</param>
+/// <param name="Origin">Whether the event was observed or inferred.</param>
 public sealed record TimelineEvent(
     TimeSpan At,
     TimelineEventKind Kind,
     string Pod,
     string? DataPlane = null,
     int? ExitCode = null,
-    string? Detail = null);
+    string? Detail = null,
+    TimelineOrigin Origin = TimelineOrigin.Observed);
 
 /// <summary>Produces timeline events for one run (the lab emulator, or the kubectl watcher).</summary>
 public interface ITimelineSource

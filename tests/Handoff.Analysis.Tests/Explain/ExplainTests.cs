@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using Handoff.Analysis.Explain;
+using Handoff.Analysis.Kubernetes;
 using Handoff.Analysis.Manifests;
 
 namespace Handoff.Analysis.Tests.Explain;

@@ -3,7 +3,7 @@ using Handoff.Rollout.Tests.Support;
 
 namespace Handoff.Rollout.Tests.Lab;
 
-/// <summary>'handoff lab' as a real process: bad input is one line on stderr with exit code 2, and nothing is started.</summary>
+/// <summary>'handoff lab' as a real process: each input problem is one line on stderr, exit code 2, and nothing is started.</summary>
 public class LabCliTests
 {
     [Theory(Timeout = 60_000)]
@@ -12,6 +12,34 @@ public class LabCliTests
     [InlineData("smoke-naive.yaml", new[] { "--rps", "0" }, "--rps must be between 1 and 100000; got 0.")]
     [InlineData("missing.yaml", new string[0], "missing.yaml: No such file or directory.")]
     public async Task Lab_BadInput_PrintsOneLineAndExits2(string fixture, string[] extra, string expected)
+    {
+        var (exitCode, stdout, stderr) = await RunAsync(fixture, extra);
+
+        exitCode.ShouldBe(2);
+        stdout.ShouldBeEmpty();
+        var lines = stderr.TrimEnd().Split('\n');
+        lines.ShouldHaveSingleItem().ShouldStartWith("handoff: ");
+        lines[0].ShouldContain(expected);
+        lines[0].ShouldNotContain("   at ");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Lab_SeveralBadOptions_PrintsEveryProblemAndExits2()
+    {
+        var (exitCode, stdout, stderr) = await RunAsync("smoke-naive.yaml", ["--propagation", "soon", "--duration", "never", "--rps", "0", "--connections", "0"]);
+
+        exitCode.ShouldBe(2);
+        stdout.ShouldBeEmpty();
+        stderr.TrimEnd().Split('\n').ShouldBe(
+        [
+            "handoff: --propagation 'soon' is not a duration like '2s' or a range like '1s..4s'.",
+            "handoff: --duration 'never' is not a duration like '30s'.",
+            "handoff: --rps must be between 1 and 100000; got 0.",
+            "handoff: --connections must be between 1 and 4096; got 0.",
+        ]);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string fixture, string[] extra)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { TestPaths.Cli, "lab", TestPaths.Fixture(fixture), "--app", TestPaths.TestAppCommand }.Concat(extra))
@@ -34,11 +62,6 @@ public class LabCliTests
             }
         }
 
-        cli.ExitCode.ShouldBe(2);
-        (await stdout).ShouldBeEmpty();
-        var lines = (await stderr).TrimEnd().Split('\n');
-        lines.ShouldHaveSingleItem().ShouldStartWith("handoff: ");
-        lines[0].ShouldContain(expected);
-        lines[0].ShouldNotContain("   at ");
+        return (cli.ExitCode, await stdout, await stderr);
     }
 }

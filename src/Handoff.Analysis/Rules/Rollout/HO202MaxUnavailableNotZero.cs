@@ -1,3 +1,4 @@
+using Handoff.Analysis.Kubernetes;
 using Handoff.Analysis.Model;
 
 namespace Handoff.Analysis.Rules.Rollout;
@@ -28,7 +29,7 @@ public sealed class HO202MaxUnavailableNotZero : WorkloadRule
 
         var replicas = workload.EffectiveReplicas;
         var written = strategy.MaxUnavailable ?? DefaultMaxUnavailable;
-        var resolved = written.Resolve(replicas, roundUp: false) ?? 0;
+        var resolved = RollingUpdateFenceposts.Resolve(strategy.MaxSurge, strategy.MaxUnavailable, replicas)?.MaxUnavailable ?? 0;
         if (resolved <= 0)
         {
             yield break;
