@@ -31,13 +31,17 @@ public sealed class HO206PdbBlocksEviction : WorkloadRule
             // minAvailable percentages round up (the disruption controller uses GetScaledValueFromIntOrPercent with roundUp=true).
             if (budget.MinAvailable?.Resolve(replicas, roundUp: true) is { } min && min >= replicas)
             {
-                yield return RuleContext.Report(Rule, budget.Object, budget.MinAvailable.Node,
-                    $"PodDisruptionBudget '{budget.Object.Name}' keeps minAvailable {budget.MinAvailable} of {replicas} replicas of {workload.Kind} '{workload.Name}' available: no pod may ever be evicted, so node drains hang.");
+                yield return RuleContext.Report(new Violation(Rule, budget.Object, new Below(ApiField.OfObject("spec.minAvailable"), Quantity.Pods(replicas), Quantity.Pods(min), null))
+                {
+                    At = budget.MinAvailable.Node, Workload = workload, Case = "min-available", Evidence = budget.MinAvailable.ToString(),
+                });
             }
             else if (budget.MaxUnavailable?.Resolve(replicas, roundUp: true) is 0)
             {
-                yield return RuleContext.Report(Rule, budget.Object, budget.MaxUnavailable.Node,
-                    $"PodDisruptionBudget '{budget.Object.Name}' sets maxUnavailable {budget.MaxUnavailable} for {workload.Kind} '{workload.Name}': no pod may ever be evicted, so node drains hang.");
+                yield return RuleContext.Report(new Violation(Rule, budget.Object, new AtLeast(ApiField.OfObject("spec.maxUnavailable"), Quantity.Pods(1), Quantity.Pods(0)))
+                {
+                    At = budget.MaxUnavailable.Node, Workload = workload, Case = "max-unavailable", Evidence = budget.MaxUnavailable.ToString(),
+                });
             }
         }
     }
