@@ -62,20 +62,30 @@ public static class Analyzer
         var context = new RuleContext(model, profile, options.Version, budgets);
 
         var ignored = new HashSet<string>(options.Ignore, StringComparer.OrdinalIgnoreCase);
-        var findings = new List<Finding>();
-        var suppressed = new List<Finding>();
-        var suppressions = Suppressions(model);
+        var superseding = RuleCatalog.All.SelectMany(r => r.Descriptor.SupersededBy).Select(s => s.RuleId).ToHashSet(StringComparer.Ordinal);
+        var evaluated = new List<Finding>();
         foreach (var rule in RuleCatalog.All)
         {
-            if (ignored.Contains(rule.Descriptor.Id) || ignored.Contains(rule.Descriptor.Name))
+            // An ignored rule still runs when it supersedes another: ignoring HO110 must not bring back the HO104 it replaces.
+            if ((ignored.Contains(rule.Descriptor.Id) || ignored.Contains(rule.Descriptor.Name)) && !superseding.Contains(rule.Descriptor.Id))
             {
                 continue;
             }
 
-            foreach (var finding in rule.Evaluate(context))
+            evaluated.AddRange(rule.Evaluate(context));
+        }
+
+        var findings = new List<Finding>();
+        var suppressed = new List<Finding>();
+        var suppressions = Suppressions(model);
+        foreach (var finding in WithoutSuperseded(evaluated))
+        {
+            if (ignored.Contains(finding.Rule.Id) || ignored.Contains(finding.Rule.Name))
             {
-                (IsSuppressed(finding, suppressions) ? suppressed : findings).Add(finding);
+                continue;
             }
+
+            (IsSuppressed(finding, suppressions) ? suppressed : findings).Add(finding);
         }
 
         findings.Sort(CompareByPlace);
@@ -85,6 +95,15 @@ public static class Analyzer
     /// <summary>Loads paths and analyses them.</summary>
     public static AnalysisResult Analyze(IEnumerable<string> paths, AnalysisOptions? options = null, TextReader? stdin = null) =>
         Analyze(ManifestSet.Load(paths, stdin), options);
+
+    /// <summary>Drops each finding that a finding of a rule in its descriptor's <see cref="RuleDescriptor.SupersededBy"/> makes redundant.</summary>
+    private static IEnumerable<Finding> WithoutSuperseded(List<Finding> findings)
+    {
+        var byRule = findings.ToLookup(f => f.Rule.Id, StringComparer.Ordinal);
+        return findings.Where(f => !f.Rule.SupersededBy.Any(s => byRule[s.RuleId].Any(other =>
+            other.Location.File == f.Location.File && other.Object == f.Object
+            && (s.Scope == SupersessionScope.Object || other.Container == f.Container))));
+    }
 
     private static Dictionary<(string File, ObjectRef Ref), string[]> Suppressions(ClusterModel model)
     {

@@ -11,6 +11,15 @@ namespace Handoff.Analysis.Fixes;
 /// <param name="Edits">The edits, on the file's text as it was when the fix was planned; empty for advice only.</param>
 public sealed record Fix(string RuleId, ObjectRef Object, string File, int Line, string Description, IReadOnlyList<TextEdit> Edits)
 {
+    /// <summary>Other rules whose findings the same edits fix (HO105 beside HO104, both fixed by one grace period), so the fix is listed once.</summary>
+    public IReadOnlyList<string> AlsoFixes { get; init; } = [];
+
+    /// <summary>Every rule the fix resolves: <see cref="RuleId"/>, then <see cref="AlsoFixes"/>.</summary>
+    public IReadOnlyList<string> RuleIds => [RuleId, .. AlsoFixes];
+
+    /// <summary>The rules as a report names them: "HO104" or "HO104, HO105".</summary>
+    public string Rules => string.Join(", ", RuleIds);
+
     /// <summary>Whether Handoff only advises (no edit was safe).</summary>
     public bool IsAdviceOnly => Edits.Count == 0;
 }

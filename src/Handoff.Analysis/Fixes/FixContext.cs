@@ -52,15 +52,6 @@ public sealed class FixContext
         return _objects.GetValueOrDefault((finding.Location.File, finding.Object));
     }
 
-    /// <summary>The container a finding names, in the workload's pod template.</summary>
-    public static Container? ContainerOf(Finding finding, Workload workload)
-    {
-        ArgumentNullException.ThrowIfNull(finding);
-        ArgumentNullException.ThrowIfNull(workload);
-        return workload.Pod.Containers.FirstOrDefault(c => c.Name == finding.Container)
-            ?? workload.Pod.InitContainers.FirstOrDefault(c => c.Name == finding.Container);
-    }
-
     /// <summary>The editor of the file holding <paramref name="obj"/>.</summary>
     public YamlEditor EditorFor(KubeObject obj)
     {

@@ -48,7 +48,7 @@ public sealed record FixResult(
         get
         {
             var remaining = After.Findings.Select(a => (a.RuleId, a.Object, a.Location.File)).ToHashSet();
-            return Applied.Where(f => remaining.Contains((f.RuleId, f.Object, f.File))).ToList();
+            return Applied.Where(f => f.RuleIds.Any(id => remaining.Contains((id, f.Object, f.File)))).ToList();
         }
     }
 }
@@ -114,6 +114,16 @@ public static class FixPlanner
                 var path = context.ObjectOf(finding)?.File.Path ?? finding.Location.File;
                 var kept = accepted.TryGetValue(path, out var list) ? list : accepted[path] = [];
                 var fresh = fix.Edits.Where(e => !kept.Contains(e)).ToList();
+                var same = fresh.Count == 0
+                    ? appliedThisPass.FindIndex(f => f.Object == fix.Object && f.File == fix.File && f.Description == fix.Description)
+                    : -1;
+                if (same >= 0)
+                {
+                    // Another rule's finding already planned these very edits: one fix, listed once, for both rules.
+                    appliedThisPass[same] = appliedThisPass[same] with { AlsoFixes = [.. appliedThisPass[same].AlsoFixes, fix.RuleId] };
+                    continue;
+                }
+
                 if (fresh.Exists(e => kept.Exists(k => k.Overlaps(e))))
                 {
                     continue; // Planned again next pass, on the text this pass produces.

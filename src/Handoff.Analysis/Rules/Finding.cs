@@ -11,6 +11,9 @@ namespace Handoff.Analysis.Rules;
 /// <param name="Container">The container, when the finding is about one.</param>
 public sealed record Finding(RuleDescriptor Rule, Severity Severity, string Message, SourceLocation Location, ObjectRef Object, string? Container)
 {
+    /// <summary>The violation the finding reports, or null for a rule that still writes its message itself.</summary>
+    public Violation? Violation { get; init; }
+
     /// <summary>The rule's id.</summary>
     public string RuleId => Rule.Id;
 }

@@ -28,6 +28,13 @@ public sealed class RuleContext
     /// <summary>One budget per workload, in model order.</summary>
     public IReadOnlyList<TimeBudget> Budgets { get; }
 
+    /// <summary>The finding of a violation, its message rendered by <see cref="Messages"/>.</summary>
+    public static Finding Report(Violation violation)
+    {
+        ArgumentNullException.ThrowIfNull(violation);
+        return violation.ToFinding();
+    }
+
     /// <summary>Makes a finding about an object at a node.</summary>
     public static Finding Report(RuleDescriptor rule, KubeObject obj, YNode? at, string message, string? container = null, Severity? severity = null)
     {
@@ -60,6 +67,21 @@ public sealed class WorkloadContext
 
     /// <summary>The profile in force.</summary>
     public Profile Profile => Budget.Profile.Profile;
+
+    /// <summary>The target Kubernetes version.</summary>
+    public KubernetesVersion Version => Context.Version;
+
+    /// <summary>Starts a violation of this context's rule on this workload, to be completed with <c>with { ... }</c>.</summary>
+    public Violation Violation(Requirement requirement, YNode? at, Container? container = null) =>
+        new(_rule, Workload.Object, requirement) { At = at, Container = container, Workload = Workload };
+
+    /// <summary>The finding of a violation of this context's rule.</summary>
+    /// <exception cref="ArgumentException">The violation is another rule's (a bug in the rule).</exception>
+    public Finding Report(Violation violation)
+    {
+        ArgumentNullException.ThrowIfNull(violation);
+        return violation.Rule == _rule ? violation.ToFinding() : throw new ArgumentException($"A violation of {violation.Rule.Id} reported by {_rule.Id}.", nameof(violation));
+    }
 
     /// <summary>Makes a finding about this workload at <paramref name="at"/> (the object when null).</summary>
     public Finding Report(YNode? at, string message, Container? container = null, Severity? severity = null) =>

@@ -17,6 +17,12 @@ public sealed record RuleDescriptor(
     string Remediation,
     IReadOnlyList<string> Sources)
 {
+    /// <summary>The name of the fixer that turns this rule's violations into edits (an <c>IFixer.Name</c>), or null when 'handoff fix' only advises.</summary>
+    public string? Fixer { get; init; }
+
+    /// <summary>Rules whose violations make this rule's violation redundant; the analyzer drops it when one of them fires.</summary>
+    public IReadOnlyList<Supersession> SupersededBy { get; init; } = [];
+
     /// <summary>The anchor of the rule in docs/rules.md.</summary>
     public string DocsAnchor => $"{Id.ToLowerInvariant()}-{Name}";
 }

@@ -120,7 +120,7 @@ internal static class FixCommand
         stdout.Flush();
         foreach (var fix in result.Applied)
         {
-            Console.Error.WriteLine($"handoff: {fix.File}:{fix.Line}: {fix.RuleId} {fix.Object}: {fix.Description}");
+            Console.Error.WriteLine($"handoff: {fix.File}:{fix.Line}: {fix.Rules} {fix.Object}: {fix.Description}");
         }
 
         Console.Error.WriteLine(any
@@ -154,7 +154,7 @@ internal static class FixCommand
             Console.Out.WriteLine($"fixed {path}: {fixes.Count} fix{(fixes.Count == 1 ? string.Empty : "es")}");
             foreach (var fix in fixes)
             {
-                Console.Out.WriteLine($"  {fix.RuleId} {fix.Object}: {fix.Description}");
+                Console.Out.WriteLine($"  {fix.Rules} {fix.Object}: {fix.Description}");
             }
         }
 

@@ -415,4 +415,50 @@ public class FixPlannerTests
             """.Replace("\r\n", "\n"));
         FindingIds(fixedText).ShouldNotContain("HO101");
     }
+
+    [Fact]
+    public void Run_PreStopAsLongAsPropagationButCutByGrace_RaisesTheGraceNotTheSleepFromXToX()
+    {
+        // preStop 30 s = kube-proxy-large's 30 s, but the 25 s grace period ends it first: the sleep needs no edit.
+        var text = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              replicas: 2
+              minReadySeconds: 5
+              selector:
+                matchLabels:
+                  app: web
+              template:
+                metadata:
+                  labels:
+                    app: web
+                spec:
+                  terminationGracePeriodSeconds: 25
+                  containers:
+                  - name: web
+                    image: example/web:1
+                    ports:
+                    - name: http
+                      containerPort: 8080
+                    lifecycle:
+                      preStop:
+                        sleep:
+                          seconds: 30
+            """ + "\n" + Service;
+        var result = Fix(text, profile: "kube-proxy-large");
+
+        result.Before.Findings.Select(f => f.RuleId).ShouldContain("HO102");
+        result.Before.Findings.Select(f => f.RuleId).ShouldContain("HO105");
+        result.Applied.ShouldNotContain(f => f.RuleId == "HO102", "the sleep already lasts the 30 s the profile needs");
+        result.Applied.ShouldAllBe(f => !f.Description.Contains("from 30 s to 30 s"));
+        // HO104 and HO105 are fixed by the same grace period: one fix, listed once for both.
+        result.Applied.Select(f => f.Description).ShouldBeUnique();
+        result.Applied.ShouldContain(f => f.Rules == "HO104, HO105");
+        result.Files[0].Text.ShouldContain("terminationGracePeriodSeconds: 60");
+        result.Files[0].Text.ShouldContain("seconds: 30");
+        result.Unresolved.ShouldBeEmpty();
+    }
 }

@@ -118,7 +118,7 @@ public sealed partial class RuleFixtureTests
         : name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal) || name.EndsWith(".json", StringComparison.Ordinal) || name.EndsWith(".Dockerfile", StringComparison.Ordinal)
             ? Path.GetFileNameWithoutExtension(name) : name;
 
-    private static AnalysisOptions ReadOptions(string? file)
+    internal static AnalysisOptions ReadOptions(string? file)
     {
         var options = new AnalysisOptions();
         if (file is null)

@@ -1,6 +1,5 @@
 using Handoff.Analysis.Rules;
 using Handoff.Analysis.Timing;
-using static Handoff.Analysis.Rules.Text;
 
 namespace Handoff.Analysis.Fixes.Fixers;
 
@@ -8,17 +7,17 @@ namespace Handoff.Analysis.Fixes.Fixers;
 public sealed class AddPreStopFixer : WorkloadFixer
 {
     /// <inheritdoc/>
-    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO101"];
+    public override string Name => "add-prestop";
 
     /// <inheritdoc/>
-    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
+    protected override Fix Plan(Finding finding, Violation violation, FixContext context, TimeBudget budget)
     {
-        if (FixContext.ContainerOf(finding, budget.Workload) is not { } container)
+        if (violation is not { Container: { } container, Requirement: AtLeast required })
         {
             return FixContext.Advice(finding, "the container was not found");
         }
 
-        var seconds = FixDefaults.WholeSeconds(budget.PropagationSeconds - budget.InAppDelaySeconds);
+        var seconds = required.Required.WholeValue;
         if (!context.Version.HasSleepAction)
         {
             return FixContext.Advice(finding,
@@ -36,6 +35,6 @@ public sealed class AddPreStopFixer : WorkloadFixer
         return refusal is not null
             ? FixContext.Advice(finding, refusal)
             : FixContext.Edit(finding,
-                $"Add a preStop 'sleep' of {seconds} s to container '{container.Name}' ({budget.Profile.Profile.Id}: endpoints are removed after up to {Seconds(budget.PropagationSeconds)}).", edits);
+                $"Add a preStop 'sleep' of {seconds} s to container '{container.Name}' ({violation.Profile}: endpoints are removed after up to {required.Terms.Of(Measure.Propagation).Value}).", edits);
     }
 }

@@ -8,19 +8,18 @@ namespace Handoff.Analysis.Fixes.Fixers;
 public sealed class GracePeriodFixer : WorkloadFixer
 {
     /// <inheritdoc/>
-    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO104", "HO105", "HO110"];
+    public override string Name => "grace-period";
 
     /// <inheritdoc/>
-    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
+    protected override Fix Plan(Finding finding, Violation violation, FixContext context, TimeBudget budget)
     {
         var workload = budget.Workload;
+        if (violation.FixRequirement is not AtLeast grace || grace.Field != ApiField.GracePeriod)
+        {
+            return FixContext.Advice(finding, $"{finding.RuleId} states no grace period to set");
+        }
 
-        // HO105 is judged per container; size the grace period for the longest preStop of the pod.
-        var preStop = Math.Max(budget.PreStopSeconds, workload.Pod.Containers
-            .Select(c => Timing.TimeBudget.PreStopDuration(workload, c))
-            .Where(d => d.Source is Timing.PreStopSource.SleepAction or Timing.PreStopSource.ExecSleep or Timing.PreStopSource.Declared)
-            .Select(d => d.Seconds).DefaultIfEmpty(0).Max());
-        var required = FixDefaults.WholeSeconds(preStop + budget.InAppDelaySeconds + budget.DrainSeconds + budget.BufferSeconds);
+        var required = grace.Required.WholeValue;
         if (workload.Pod.GracePeriodSeconds >= required)
         {
             return FixContext.Advice(finding, $"the grace period of {Seconds(workload.Pod.GracePeriodSeconds)} already covers {required} s");
@@ -36,6 +35,6 @@ public sealed class GracePeriodFixer : WorkloadFixer
         return refusal is not null
             ? FixContext.Advice(finding, refusal)
             : FixContext.Edit(finding,
-                $"Set terminationGracePeriodSeconds to {required} s: preStop and delay {Seconds(preStop + budget.InAppDelaySeconds)} + drain {Seconds(budget.DrainSeconds)} + buffer {Seconds(budget.BufferSeconds)}.", edits);
+                $"Set terminationGracePeriodSeconds to {required} s: preStop and delay {grace.Terms.Of(Measure.StopListening).Value} + drain {grace.Terms.Of(Measure.Drain).Value} + buffer {grace.Terms.Of(Measure.Buffer).Value}.", edits);
     }
 }

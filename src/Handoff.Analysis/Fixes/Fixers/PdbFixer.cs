@@ -7,13 +7,18 @@ namespace Handoff.Analysis.Fixes.Fixers;
 public sealed class PdbFixer : WorkloadFixer
 {
     /// <inheritdoc/>
-    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO205"];
+    public override string Name => "pdb";
 
     /// <inheritdoc/>
-    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
+    protected override Fix Plan(Finding finding, Violation violation, FixContext context, TimeBudget budget)
     {
         var workload = budget.Workload;
         var obj = workload.Object;
+        if (violation.FixRequirement is not AtLeast { } maxUnavailable)
+        {
+            return FixContext.Advice(finding, $"{finding.RuleId} states no PodDisruptionBudget to write");
+        }
+
         if (!ReferenceEquals(obj.Document.Root, obj.Node))
         {
             return FixContext.Advice(finding, "the workload is an item of a List, so a new document cannot go next to it");
@@ -50,10 +55,10 @@ public sealed class PdbFixer : WorkloadFixer
             ("kind", YamlValue.String("PodDisruptionBudget")),
             ("metadata", new YamlMapValue(metadata)),
             ("spec", YamlValue.Map(
-                ("maxUnavailable", YamlValue.Number(FixDefaults.PdbMaxUnavailable)),
+                ("maxUnavailable", YamlValue.Number(maxUnavailable.Required.WholeValue)),
                 ("selector", YamlValue.Map(("matchLabels", new YamlMapValue(matchLabels)))))));
         return FixContext.Edit(finding,
-            $"Add PodDisruptionBudget '{name}' (maxUnavailable {FixDefaults.PdbMaxUnavailable}) after {workload.Kind} '{workload.Name}'.",
+            $"Add PodDisruptionBudget '{name}' (maxUnavailable {maxUnavailable.Required.WholeValue}) after {workload.Kind} '{workload.Name}'.",
             [editor.AppendDocument(obj.Document, pdb)]);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Handoff.Analysis.Rules;
+using Handoff.Analysis.Model;
 using Handoff.Analysis.Timing;
 using Handoff.Analysis.Yaml;
 using static Handoff.Analysis.Rules.Text;
@@ -11,23 +12,33 @@ namespace Handoff.Analysis.Fixes.Fixers;
 public sealed partial class PreStopLengthFixer : WorkloadFixer
 {
     /// <inheritdoc/>
-    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO102"];
+    public override string Name => "prestop-length";
 
     /// <inheritdoc/>
-    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
+    protected override Fix Plan(Finding finding, Violation violation, FixContext context, TimeBudget budget)
     {
-        if (budget.Container is not { } container)
+        if (violation is not { Container: { } container, FixRequirement: AtLeast required })
         {
             return FixContext.Advice(finding, "the container was not found");
         }
 
-        var target = FixDefaults.WholeSeconds(budget.PropagationSeconds - budget.InAppDelaySeconds);
-        switch (budget.PreStopSource)
+        var target = required.Required.WholeValue;
+        var field = required.Field;
+        if (field.Scope == FieldScope.Annotation && field.Path == HandoffAnnotations.ShutdownDelaySeconds)
         {
-            case PreStopSource.Declared or PreStopSource.Unknown:
-                return FixContext.Advice(finding, $"the preStop hook ({container.PreStop?.Describe()}) is not a sleep Handoff can lengthen; make it last at least {target} s");
-            case PreStopSource.None:
-                return FixContext.Advice(finding, $"the in-app delay is declared, not written in the manifest; raise it to at least {Seconds(budget.PropagationSeconds)}");
+            return FixContext.Advice(finding, $"the in-app delay is declared, not written in the manifest; raise it to at least {required.Required}");
+        }
+
+        if (!field.Equals(ApiField.PreStopSleepSeconds) && !field.Equals(ApiField.PreStopExecCommand))
+        {
+            return FixContext.Advice(finding, $"the preStop hook ({container.PreStop?.Describe()}) is not a sleep Handoff can lengthen; make it last at least {target} s");
+        }
+
+        if (target <= required.Actual.Value)
+        {
+            // The sleep is long enough; the grace period cuts it short (HO105), and raising the grace period is that rule's fix.
+            return FixContext.Advice(finding,
+                $"the preStop sleep of {required.Actual} already covers {target} s, but the grace period of {Seconds(budget.GracePeriodSeconds)} ends it sooner; raise terminationGracePeriodSeconds");
         }
 
         if (Paths.PodSpec(budget.Workload) is not { } podSpec || !Paths.IsInPlace(podSpec, container) || Paths.PreStop(container) is not { } preStop)
@@ -38,7 +49,7 @@ public sealed partial class PreStopLengthFixer : WorkloadFixer
         var editor = context.EditorFor(budget.Workload.Object);
         var edits = new List<TextEdit>();
         string? refusal;
-        if (budget.PreStopSource == PreStopSource.SleepAction)
+        if (field.Equals(ApiField.PreStopSleepSeconds))
         {
             refusal = FixContext.MapAt(preStop, "sleep") is { } sleep
                 ? editor.SetEntries(sleep, [("seconds", YamlValue.Number(target))], edits)
@@ -51,7 +62,7 @@ public sealed partial class PreStopLengthFixer : WorkloadFixer
 
         return refusal is not null
             ? FixContext.Advice(finding, refusal)
-            : FixContext.Edit(finding, $"Raise the preStop sleep of container '{container.Name}' from {Seconds(budget.PreStopSeconds)} to {target} s ({budget.Profile.Profile.Id} propagation).", edits);
+            : FixContext.Edit(finding, $"Raise the preStop sleep of container '{container.Name}' from {required.Actual} to {target} s ({violation.Profile} propagation).", edits);
     }
 
     private static string? LengthenExecSleep(YamlEditor editor, YMap preStop, int target, List<TextEdit> edits)

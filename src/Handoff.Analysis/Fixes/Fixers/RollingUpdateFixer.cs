@@ -7,10 +7,10 @@ namespace Handoff.Analysis.Fixes.Fixers;
 public sealed class RollingUpdateFixer : WorkloadFixer
 {
     /// <inheritdoc/>
-    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO201", "HO202"];
+    public override string Name => "rolling-update";
 
     /// <inheritdoc/>
-    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
+    protected override Fix Plan(Finding finding, Violation violation, FixContext context, TimeBudget budget)
     {
         if (budget.Workload is not { Kind: "Deployment" } workload)
         {
@@ -22,6 +22,13 @@ public sealed class RollingUpdateFixer : WorkloadFixer
             return FixContext.Advice(finding, "the spec is not written in place (an alias or an unexpected shape)");
         }
 
+        if (violation.Requirement is not EqualTo required)
+        {
+            return FixContext.Advice(finding, $"{finding.RuleId} states no strategy to set");
+        }
+
+        // HO201 requires the RollingUpdate type, HO202 maxUnavailable 0; a rolling update without lost capacity needs both.
+        var switchesType = required.Field.Path == "spec.strategy.type";
         var surgeIsZero = workload.Strategy?.MaxSurge is { } surge && surge.Resolve(workload.EffectiveReplicas, roundUp: true) is 0;
         var rolling = new List<(string, YamlValue)>();
         if (workload.Strategy?.MaxSurge is null || surgeIsZero)
@@ -29,11 +36,11 @@ public sealed class RollingUpdateFixer : WorkloadFixer
             rolling.Add(("maxSurge", YamlValue.Number(FixDefaults.MaxSurge)));
         }
 
-        rolling.Add(("maxUnavailable", YamlValue.Number(0)));
+        rolling.Add(("maxUnavailable", YamlValue.Number(switchesType ? 0 : int.Parse(required.Required, System.Globalization.CultureInfo.InvariantCulture))));
         var strategy = new List<(string, YamlValue)>();
-        if (finding.RuleId == "HO201" || workload.Strategy?.Node is null)
+        if (switchesType || workload.Strategy?.Node is null)
         {
-            strategy.Add(("type", YamlValue.String("RollingUpdate")));
+            strategy.Add(("type", YamlValue.String(switchesType ? required.Required : "RollingUpdate")));
         }
 
         strategy.Add(("rollingUpdate", new YamlMapValue(rolling)));
@@ -43,7 +50,7 @@ public sealed class RollingUpdateFixer : WorkloadFixer
         var surgeText = rolling.Count == 2 ? $"maxSurge {FixDefaults.MaxSurge}" : $"maxSurge {workload.Strategy?.MaxSurge}";
         return refusal is not null
             ? FixContext.Advice(finding, refusal)
-            : FixContext.Edit(finding, finding.RuleId == "HO201"
+            : FixContext.Edit(finding, switchesType
                 ? $"Switch Deployment '{workload.Name}' from Recreate to RollingUpdate with maxUnavailable 0 and {surgeText}."
                 : $"Set maxUnavailable 0 with {surgeText} on Deployment '{workload.Name}'.", edits);
     }

@@ -11,12 +11,12 @@ public sealed partial class SleepActionFixer : WorkloadFixer
     private static readonly HashSet<string> Shells = new(StringComparer.Ordinal) { "sh", "bash", "ash", "dash", "zsh" };
 
     /// <inheritdoc/>
-    public override IReadOnlyCollection<string> RuleIds { get; } = ["HO103"];
+    public override string Name => "sleep-action";
 
     /// <inheritdoc/>
-    protected override Fix Plan(Finding finding, FixContext context, TimeBudget budget)
+    protected override Fix Plan(Finding finding, Violation violation, FixContext context, TimeBudget budget)
     {
-        if (FixContext.ContainerOf(finding, budget.Workload) is not { PreStop: { Kind: HandlerKind.Exec } hook } container)
+        if (violation is not { Container: { PreStop: { Kind: HandlerKind.Exec } hook } container, Requirement: Forbidden forbidden })
         {
             return FixContext.Advice(finding, "the container or its exec hook was not found");
         }
@@ -26,13 +26,14 @@ public sealed partial class SleepActionFixer : WorkloadFixer
             return FixContext.Advice(finding, $"Kubernetes {context.Version} has no preStop 'sleep' action on by default (1.30+)");
         }
 
-        if (OnlySleeps(hook.Command) is not { } seconds)
+        // The replacement does the same job only when sleeping is all the hook does.
+        if (OnlySleeps(hook.Command) is null || forbidden.Replacement is not { } replacement)
         {
             return FixContext.Advice(finding,
                 $"the hook does more than sleep ('{string.Join(' ', hook.Command)}'), so replacing it would lose that work; keep it on an image with a shell, or move the work into the app");
         }
 
-        var whole = FixDefaults.WholeSeconds(seconds);
+        var whole = replacement.Value.WholeValue;
         if (whole == 0 && !context.Version.AllowsZeroSleep)
         {
             return FixContext.Advice(finding, $"the hook sleeps 0 s and Kubernetes {context.Version} rejects 'sleep: {{seconds: 0}}' (1.33+); remove the hook");

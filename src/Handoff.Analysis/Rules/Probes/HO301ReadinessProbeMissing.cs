@@ -20,9 +20,7 @@ public sealed class HO301ReadinessProbeMissing : WorkloadRule
         {
             if (container.Readiness is null)
             {
-                yield return context.Report(container.Node,
-                    $"Container '{container.Name}' has no readinessProbe: new pods get traffic before the app listens, and a pod that cannot serve stays in rotation.",
-                    container);
+                yield return context.Report(context.Violation(new Present(ApiField.ReadinessProbe), container.Node, container));
             }
         }
     }

@@ -21,9 +21,8 @@ public sealed class HO302LivenessSameAsReadiness : WorkloadRule
             if (container is { Liveness: { } liveness, Readiness: { } readiness }
                 && liveness.Handler.Identity == readiness.Handler.Identity)
             {
-                yield return context.Report(liveness.Node,
-                    $"Container '{container.Name}' uses {liveness.Handler.Describe()} for both liveness and readiness: when readiness fails during shutdown or a dependency outage, the kubelet also restarts the container.",
-                    container);
+                var requirement = new DiffersFrom(new ApiField(FieldScope.Container, "livenessProbe"), ApiField.ReadinessProbe, liveness.Handler.Describe());
+                yield return context.Report(context.Violation(requirement, liveness.Node, container));
             }
         }
     }

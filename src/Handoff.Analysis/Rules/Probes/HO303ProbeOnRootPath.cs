@@ -24,9 +24,8 @@ public sealed class HO303ProbeOnRootPath : WorkloadRule
             {
                 if (probe?.Handler is { Kind: HandlerKind.HttpGet, Path: null or "" or "/" })
                 {
-                    yield return context.Report(probe.Node,
-                        $"The {name} probe of container '{container.Name}' requests '/': it cannot tell a shutting-down app from a healthy one and may be slow or redirect.",
-                        container);
+                    var requirement = new Forbidden(new ApiField(FieldScope.Container, $"{name}Probe.httpGet.path"), "/");
+                    yield return context.Report(context.Violation(requirement, probe.Node, container) with { Case = name });
                 }
             }
         }

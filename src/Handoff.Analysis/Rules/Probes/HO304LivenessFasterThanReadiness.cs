@@ -20,9 +20,18 @@ public sealed class HO304LivenessFasterThanReadiness : WorkloadRule
         {
             if (container is { Liveness: { } liveness, Readiness: { } readiness } && liveness.SecondsToTrip < readiness.SecondsToTrip)
             {
-                yield return context.Report(liveness.Node,
-                    $"Container '{container.Name}': liveness trips after {liveness.PeriodSeconds} s x {liveness.FailureThreshold} = {liveness.SecondsToTrip} s, readiness after {readiness.PeriodSeconds} s x {readiness.FailureThreshold} = {readiness.SecondsToTrip} s; the kubelet restarts the container while it still gets traffic.",
-                    container);
+                // The time to trip is periodSeconds x failureThreshold; the terms say both factors of each probe.
+                var requirement = new AtLeast(new ApiField(FieldScope.Container, "livenessProbe"), Quantity.Seconds(readiness.SecondsToTrip), Quantity.Seconds(liveness.SecondsToTrip));
+                yield return context.Report(context.Violation(requirement, liveness.Node, container) with
+                {
+                    Observed =
+                    [
+                        new Term(Measure.ProbePeriod, Quantity.Seconds(liveness.PeriodSeconds), "liveness"),
+                        new Term(Measure.ProbeFailureThreshold, Quantity.Count(liveness.FailureThreshold), "liveness"),
+                        new Term(Measure.ProbePeriod, Quantity.Seconds(readiness.PeriodSeconds), "readiness"),
+                        new Term(Measure.ProbeFailureThreshold, Quantity.Count(readiness.FailureThreshold), "readiness"),
+                    ],
+                });
             }
         }
     }

@@ -20,9 +20,7 @@ public sealed class HO305StartupProbeMissing : WorkloadRule
         {
             if (container is { Liveness: { } liveness, Startup: null })
             {
-                yield return context.Report(liveness.Node,
-                    $"Container '{container.Name}' has a livenessProbe but no startupProbe: a slow start can be killed by liveness before the app is up.",
-                    container);
+                yield return context.Report(context.Violation(new Present(new ApiField(FieldScope.Container, "startupProbe")), liveness.Node, container));
             }
         }
     }

@@ -8,7 +8,10 @@ public sealed class HO201RecreateStrategy : WorkloadRule
         "HO201", "recreate-strategy", Severity.Error, "Rollout",
         "A serving Deployment uses the Recreate strategy: every old pod is terminated before any new pod starts, so each rollout is an outage.",
         "Use 'strategy.type: RollingUpdate' with 'maxUnavailable: 0' and 'maxSurge: 1' (or 25%); keep Recreate only for apps that cannot run two versions at once.",
-        [Sources.RollingUpdate]);
+        [Sources.RollingUpdate])
+    {
+        Fixer = "rolling-update",
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
@@ -18,8 +21,11 @@ public sealed class HO201RecreateStrategy : WorkloadRule
     {
         if (context.Workload is { Kind: "Deployment", Strategy: { Type: "Recreate" } strategy })
         {
-            yield return context.Report(strategy.Node?["type"] ?? strategy.Node,
-                $"Deployment '{context.Workload.Name}' uses the Recreate strategy: all {context.Workload.EffectiveReplicas} pods stop before new ones start, so every rollout drops all traffic.");
+            var requirement = new EqualTo(ApiField.OfObject("spec.strategy.type"), "RollingUpdate", "Recreate");
+            yield return context.Report(context.Violation(requirement, strategy.Node?["type"] ?? strategy.Node) with
+            {
+                Observed = [new Term(Measure.Replicas, Quantity.Pods(context.Workload.EffectiveReplicas))],
+            });
         }
     }
 }

@@ -13,7 +13,10 @@ public sealed class HO202MaxUnavailableNotZero : WorkloadRule
         "HO202", "max-unavailable-not-zero", Severity.Warning, "Rollout",
         "The effective maxUnavailable (a percentage of replicas, rounded down; 25% by default) is above 0, so the rollout lowers ready capacity before new pods are ready.",
         "Set 'strategy.rollingUpdate.maxUnavailable: 0' and 'maxSurge: 1' (or 25%) so a new pod is ready before an old one goes.",
-        [Sources.RollingUpdate]);
+        [Sources.RollingUpdate])
+    {
+        Fixer = "rolling-update",
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
@@ -35,9 +38,14 @@ public sealed class HO202MaxUnavailableNotZero : WorkloadRule
             yield break;
         }
 
-        var how = strategy.MaxUnavailable is null ? "the default 25%" : $"'{written}'";
-        var rounding = written.IsPercent ? " (rounded down)" : string.Empty;
-        yield return context.Report(written.Node ?? strategy.Node ?? workload.Object.Node["spec"],
-            $"maxUnavailable is {how}, which is {resolved} of {replicas} replicas{rounding}: the rollout removes ready pods before their replacements are ready.");
+        var requirement = new EqualTo(ApiField.OfObject("spec.strategy.rollingUpdate.maxUnavailable"), "0", written.ToString())
+        {
+            Resolved = Quantity.Pods(resolved),
+            Defaulted = strategy.MaxUnavailable is null,
+        };
+        yield return context.Report(context.Violation(requirement, written.Node ?? strategy.Node ?? workload.Object.Node["spec"]) with
+        {
+            Observed = [new Term(Measure.Replicas, Quantity.Pods(replicas))],
+        });
     }
 }

@@ -19,8 +19,7 @@ public sealed class HO204SingleReplica : WorkloadRule
         var workload = context.Workload;
         if (workload.Kind == "Pod")
         {
-            yield return context.Report(workload.Object.Node,
-                $"Pod '{workload.Name}' serves traffic as a bare Pod: it is a single replica with no controller to replace it; run it from a Deployment with 2 or more replicas.");
+            yield return context.Report(context.Violation(new Forbidden(ApiField.OfObject("kind"), "Pod"), workload.Object.Node) with { Case = "bare-pod" });
             yield break;
         }
 
@@ -42,8 +41,10 @@ public sealed class HO204SingleReplica : WorkloadRule
         }
 
         var at = workload.Object.Node["spec"] is Yaml.YMap spec ? spec["replicas"] ?? spec : workload.Object.Node;
-        var how = workload.Replicas is null ? " (replicas not set: Kubernetes uses 1)" : string.Empty;
-        yield return context.Report(at,
-            $"{workload.Kind} '{workload.Name}' runs {workload.EffectiveReplicas} replica{how}: a node drain or eviction leaves nothing to serve.");
+        var requirement = new AtLeast(ApiField.OfObject("spec.replicas"), Quantity.Pods(2), Quantity.Pods(workload.EffectiveReplicas))
+        {
+            Defaulted = workload.Replicas is null && workload.Autoscaler is null,
+        };
+        yield return context.Report(context.Violation(requirement, at));
     }
 }

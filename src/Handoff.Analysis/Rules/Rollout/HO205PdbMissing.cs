@@ -8,7 +8,13 @@ public sealed class HO205PdbMissing : WorkloadRule
         "HO205", "pdb-missing", Severity.Warning, "Rollout",
         "No PodDisruptionBudget in the namespace selects the workload's pods, so a node drain or cluster upgrade may evict all of them at once.",
         "Add a PodDisruptionBudget selecting the pods with 'maxUnavailable: 1' (or 'minAvailable' below the replica count).",
-        [Sources.Disruptions, Sources.ConfigurePdb]);
+        [Sources.Disruptions, Sources.ConfigurePdb])
+    {
+        Fixer = "pdb",
+    };
+
+    /// <summary>maxUnavailable of the PodDisruptionBudget the rule asks for: one pod at a time.</summary>
+    public const int RecommendedMaxUnavailable = 1;
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
@@ -22,7 +28,10 @@ public sealed class HO205PdbMissing : WorkloadRule
             yield break;
         }
 
-        yield return context.Report(workload.Object.Metadata ?? workload.Object.Node,
-            $"No PodDisruptionBudget in namespace '{workload.Object.Namespace}' selects the pods of {workload.Kind} '{workload.Name}': a node drain may evict all {workload.EffectiveReplicas} at once.");
+        yield return context.Report(context.Violation(new Present(new ApiField(FieldScope.Related, "PodDisruptionBudget")), workload.Object.Metadata ?? workload.Object.Node) with
+        {
+            Observed = [new Term(Measure.Replicas, Quantity.Pods(workload.EffectiveReplicas))],
+            Remedy = new AtLeast(new ApiField(FieldScope.Related, "PodDisruptionBudget.spec.maxUnavailable"), Quantity.Pods(RecommendedMaxUnavailable), Quantity.Pods(0)),
+        });
     }
 }

@@ -31,13 +31,17 @@ public sealed class HO206PdbBlocksEviction : WorkloadRule
             // minAvailable percentages round up (the disruption controller uses GetScaledValueFromIntOrPercent with roundUp=true).
             if (disruptionBudget.MinAvailable?.Resolve(replicas, roundUp: true) is { } min && min >= replicas)
             {
-                yield return RuleContext.Report(Rule, disruptionBudget.Object, disruptionBudget.MinAvailable.Node,
-                    $"PodDisruptionBudget '{disruptionBudget.Object.Name}' keeps minAvailable {disruptionBudget.MinAvailable} of {replicas} replicas of {workload.Kind} '{workload.Name}' available: no pod may ever be evicted, so node drains hang.");
+                yield return RuleContext.Report(new Violation(Rule, disruptionBudget.Object, new Below(ApiField.OfObject("spec.minAvailable"), Quantity.Pods(replicas), Quantity.Pods(min), null))
+                {
+                    At = disruptionBudget.MinAvailable.Node, Workload = workload, Case = "min-available", Evidence = disruptionBudget.MinAvailable.ToString(),
+                });
             }
             else if (disruptionBudget.MaxUnavailable?.Resolve(replicas, roundUp: true) is 0)
             {
-                yield return RuleContext.Report(Rule, disruptionBudget.Object, disruptionBudget.MaxUnavailable.Node,
-                    $"PodDisruptionBudget '{disruptionBudget.Object.Name}' sets maxUnavailable {disruptionBudget.MaxUnavailable} for {workload.Kind} '{workload.Name}': no pod may ever be evicted, so node drains hang.");
+                yield return RuleContext.Report(new Violation(Rule, disruptionBudget.Object, new AtLeast(ApiField.OfObject("spec.maxUnavailable"), Quantity.Pods(1), Quantity.Pods(0)))
+                {
+                    At = disruptionBudget.MaxUnavailable.Node, Workload = workload, Case = "max-unavailable", Evidence = disruptionBudget.MaxUnavailable.ToString(),
+                });
             }
         }
     }

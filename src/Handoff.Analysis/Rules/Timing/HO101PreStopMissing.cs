@@ -1,6 +1,5 @@
 using Handoff.Analysis.Model;
 using Handoff.Analysis.Timing;
-using static Handoff.Analysis.Rules.Text;
 
 namespace Handoff.Analysis.Rules.Timing;
 
@@ -12,7 +11,10 @@ public sealed class HO101PreStopMissing : WorkloadRule
         "HO101", "prestop-missing", Severity.Error, "Timing",
         "A serving container has no preStop hook and no in-app shutdown delay, so SIGTERM arrives while load balancers still send it requests.",
         "Add 'lifecycle.preStop.sleep.seconds' of at least the profile's propagation time, or make the app keep serving for that long after SIGTERM (Handoff.AspNetCore) and declare it with the 'handoff.dev/shutdown-delay-seconds' annotation.",
-        [Sources.PodTermination, Sources.LifecycleHooks, Sources.TimingModel]);
+        [Sources.PodTermination, Sources.LifecycleHooks, Sources.TimingModel])
+    {
+        Fixer = "add-prestop",
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
@@ -26,13 +28,16 @@ public sealed class HO101PreStopMissing : WorkloadRule
             yield break;
         }
 
+        var slowest = budget.Planes.MaxBy(p => p.PropagationSeconds);
         foreach (var container in context.Workload.ServingContainers)
         {
             if (container.PreStop is null)
             {
-                yield return context.Report(container.Node,
-                    $"Container '{container.Name}' gets SIGTERM at t=0 s, but the {context.Profile.Id} profile keeps sending it new requests for up to {Seconds(budget.PropagationSeconds)}; add a preStop sleep of at least {Seconds(budget.PropagationSeconds)}.",
-                    container);
+                var requirement = new AtLeast(ApiField.PreStopSleepSeconds, Quantity.Seconds(budget.PropagationSeconds), Quantity.Seconds(0))
+                {
+                    Terms = [new Term(Measure.Propagation, Quantity.Seconds(budget.PropagationSeconds), slowest?.Name)],
+                };
+                yield return context.Report(context.Violation(requirement, container.Node, container) with { Profile = context.Profile.Id });
             }
         }
     }

@@ -1,6 +1,5 @@
 using Handoff.Analysis.Model;
 using Handoff.Analysis.Timing;
-using static Handoff.Analysis.Rules.Text;
 
 namespace Handoff.Analysis.Rules.Timing;
 
@@ -12,7 +11,15 @@ public sealed class HO102PreStopShorterThanPropagation : WorkloadRule
         "HO102", "prestop-shorter-than-propagation", Severity.Warning, "Timing",
         "The preStop hook plus any in-app delay (S) is shorter than the profile's endpoint propagation time (P), leaving an exposure window of P - S seconds.",
         "Raise the preStop sleep (or the in-app delay) to at least the propagation time of the slowest data plane, and raise terminationGracePeriodSeconds with it.",
-        [Sources.PodTermination, Sources.TimingModel]);
+        [Sources.PodTermination, Sources.TimingModel])
+    {
+        Fixer = "prestop-length",
+        SupersededBy =
+        [
+            new("HO101", SupersessionScope.Container, "A container with no preStop hook and no in-app delay is HO101's case."),
+            new("HO108", SupersessionScope.Object, "On GKE NEGs, HO108 reports the same gap with Google's formula (drainingTimeoutSec + 60 s)."),
+        ],
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
@@ -24,15 +31,20 @@ public sealed class HO102PreStopShorterThanPropagation : WorkloadRule
         var container = b.Container;
         if (container is null || (b.PreStopSource == PreStopSource.None && b.InAppDelaySeconds == 0))
         {
-            yield break; // HO101's case.
+            yield break; // Superseded by HO101 (see the descriptor); nothing to measure.
         }
 
         var at = (Yaml.YNode?)container.PreStop?.Node ?? container.Node;
         if (b.PreStopSource == PreStopSource.Unknown && b.InAppDelaySeconds == 0)
         {
-            yield return context.Report(at,
-                $"The preStop hook of container '{container.Name}' ({container.PreStop!.Describe()}) has no duration Handoff can read; declare it with the '{HandoffAnnotations.PreStopSeconds}' annotation so the budget can be checked against the {Seconds(b.PropagationSeconds)} the {context.Profile.Id} profile needs.",
-                container, Severity.Info);
+            yield return context.Report(context.Violation(new Present(ApiField.Annotation(HandoffAnnotations.PreStopSeconds)), at, container) with
+            {
+                Case = "unknown-duration",
+                Severity = Severity.Info,
+                Profile = context.Profile.Id,
+                Observed = [new Term(Measure.Propagation, Quantity.Seconds(b.PropagationSeconds))],
+                Remedy = new AtLeast(ApiField.PreStop, Quantity.Seconds(b.PropagationSeconds), Quantity.Seconds(0)),
+            });
             yield break;
         }
 
@@ -40,9 +52,40 @@ public sealed class HO102PreStopShorterThanPropagation : WorkloadRule
         if (b.ExposureSeconds > 0 && !context.Profile.Declares<NegDrainingFormula>())
         {
             var slowest = b.Planes.MaxBy(p => p.PropagationSeconds)!;
-            yield return context.Report(at,
-                $"Container '{container.Name}' stops taking requests {Seconds(b.StopListeningSeconds)} after termination starts, but {slowest.Name} ({context.Profile.Id} profile) keeps sending for up to {Seconds(b.PropagationSeconds)}: requests can fail for {Seconds(b.ExposureSeconds)}.",
-                container);
+            var propagation = new Term(Measure.Propagation, Quantity.Seconds(b.PropagationSeconds), slowest.Name);
+            var delay = new Term(Measure.InAppDelay, Quantity.Seconds(b.InAppDelaySeconds));
+            var requirement = b.PreStopSource switch
+            {
+                // Only the in-app delay is there: it is what must grow.
+                PreStopSource.None => new AtLeast(ApiField.Annotation(HandoffAnnotations.ShutdownDelaySeconds), propagation.Value, delay.Value) { Terms = [propagation] },
+                _ => new AtLeast(PreStopField(b.PreStopSource), Quantity.Seconds(b.PropagationSeconds - b.InAppDelaySeconds), Quantity.Seconds(b.PreStopSeconds))
+                {
+                    Terms = [propagation],
+                    Alongside = b.InAppDelaySeconds > 0 ? [delay] : [],
+                },
+            };
+            yield return context.Report(context.Violation(requirement, at, container) with
+            {
+                Profile = context.Profile.Id,
+                Nodes = Nodes(context.Workload),
+                Observed =
+                [
+                    new Term(Measure.StopListening, Quantity.Seconds(b.StopListeningSeconds)),
+                    new Term(Measure.Exposure, Quantity.Seconds(b.ExposureSeconds)),
+                ],
+            });
         }
     }
+
+    /// <summary>The field that holds the preStop duration of a hook of <paramref name="source"/>.</summary>
+    public static ApiField PreStopField(PreStopSource source) => source switch
+    {
+        PreStopSource.SleepAction => ApiField.PreStopSleepSeconds,
+        PreStopSource.ExecSleep => ApiField.PreStopExecCommand,
+        PreStopSource.Declared => ApiField.Annotation(HandoffAnnotations.PreStopSeconds),
+        _ => ApiField.PreStop,
+    };
+
+    private static IReadOnlyList<Yaml.YNode> Nodes(Workload workload) =>
+        workload.Pod.SpecNode["terminationGracePeriodSeconds"] is { } grace ? [grace] : [];
 }

@@ -1,6 +1,5 @@
 using Handoff.Analysis.Images;
 using Handoff.Analysis.Model;
-using static Handoff.Analysis.Rules.Text;
 
 namespace Handoff.Analysis.Rules.Timing;
 
@@ -14,7 +13,10 @@ public sealed class HO103PreStopExecNeedsShell : WorkloadRule
         "HO103", "prestop-exec-needs-shell", Severity.Warning, "Timing",
         "An exec preStop hook runs sh, bash or sleep: it fails on images without a shell (distroless, chiseled, scratch, Chainguard), and the native sleep action does the same job where the cluster has it.",
         "Replace the exec hook by 'lifecycle.preStop.sleep.seconds' (Kubernetes 1.30 or later), or on older clusters move the delay into the app (Handoff.AspNetCore's shutdown delay or its httpGet preStop endpoint).",
-        [Sources.LifecycleHooks, Sources.SleepActionKep, "https://github.com/GoogleContainerTools/distroless"]);
+        [Sources.LifecycleHooks, Sources.SleepActionKep, "https://github.com/GoogleContainerTools/distroless"])
+    {
+        Fixer = "sleep-action",
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
@@ -41,21 +43,23 @@ public sealed class HO103PreStopExecNeedsShell : WorkloadRule
 
             var sleep = Handoff.Analysis.Timing.TimeBudget.ExecSleepSeconds(hook.Command);
             var family = ImageKnowledge.ShellLessFamilyOf(container.Image);
-            var replacement = sleep is { } s ? $"'sleep: {{seconds: {Number(s)}}}'" : "the native 'sleep' action";
+            var requirement = new Forbidden(ApiField.PreStopExecCommand, string.Join(' ', hook.Command))
+            {
+                Replacement = sleep is { } s ? new Replacement(ApiField.PreStopSleepSeconds, Quantity.Seconds(s)) : null,
+            };
+            var violation = context.Violation(requirement, hook.Node, container) with { Version = version };
             if (family is not null)
             {
-                var fix = version.HasSleepAction
-                    ? $"use {replacement} instead"
-                    : $"Kubernetes {version} has no sleep action on by default, so keep the delay in the app (Handoff.AspNetCore)";
-                yield return context.Report(hook.Node,
-                    $"The preStop hook of container '{container.Name}' runs '{hook.Command[0]}', but image '{container.Image}' is {family.Family} and has no shell: the hook fails (FailedPreStopHook) and SIGTERM comes at once; {fix}.",
-                    container, Severity.Error);
+                yield return context.Report(violation with
+                {
+                    Case = version.HasSleepAction ? "shell-less-image" : "shell-less-image-no-sleep-action",
+                    Evidence = family.Family,
+                    Severity = Severity.Error,
+                });
             }
             else if (version.HasSleepAction)
             {
-                yield return context.Report(hook.Node,
-                    $"The preStop hook of container '{container.Name}' runs '{string.Join(' ', hook.Command)}', which needs a shell in the image; on Kubernetes {version} use {replacement}, which needs nothing in the image.",
-                    container, Severity.Info);
+                yield return context.Report(violation with { Case = "needs-shell", Severity = Severity.Info });
             }
         }
     }

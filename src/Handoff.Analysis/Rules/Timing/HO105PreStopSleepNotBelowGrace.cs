@@ -1,6 +1,5 @@
 using Handoff.Analysis.Model;
 using Handoff.Analysis.Timing;
-using static Handoff.Analysis.Rules.Text;
 
 namespace Handoff.Analysis.Rules.Timing;
 
@@ -12,7 +11,10 @@ public sealed class HO105PreStopSleepNotBelowGrace : WorkloadRule
         "HO105", "prestop-sleep-not-below-grace", Severity.Error, "Timing",
         "The preStop sleep is not shorter than terminationGracePeriodSeconds: the API rejects a sleep action longer than the grace period, and an equal one leaves the app 2 s between SIGTERM and SIGKILL.",
         "Keep the preStop sleep below the grace period and raise terminationGracePeriodSeconds to preStop + drain + buffer.",
-        [Sources.PodTermination, Sources.LifecycleHooks]);
+        [Sources.PodTermination, Sources.LifecycleHooks])
+    {
+        Fixer = "grace-period",
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
@@ -33,12 +35,14 @@ public sealed class HO105PreStopSleepNotBelowGrace : WorkloadRule
                 continue;
             }
 
-            var consequence = source == PreStopSource.SleepAction && seconds > grace
-                ? "the API server rejects a sleep action longer than the grace period"
-                : $"the kubelet sends SIGTERM at {Seconds(grace)} and SIGKILL {Seconds(TimeBudget.KubeletExtensionSeconds)} later, leaving no time to drain";
-            yield return context.Report(container.PreStop!.Node,
-                $"The preStop hook of container '{container.Name}' takes {Seconds(seconds)}, not less than the {Seconds(grace)} grace period: {consequence}.",
-                container);
+            var requirement = new Below(HO102PreStopShorterThanPropagation.PreStopField(source), Quantity.Seconds(grace), Quantity.Seconds(seconds), ApiField.GracePeriod);
+            yield return context.Report(context.Violation(requirement, container.PreStop!.Node, container) with
+            {
+                // The API server validates a sleep action against the grace period; other hooks are only cut short.
+                Case = source == PreStopSource.SleepAction && seconds > grace ? "rejected" : "no-drain",
+                Nodes = workload.Pod.SpecNode["terminationGracePeriodSeconds"] is { } node ? [node] : [],
+                Remedy = GraceRequirement.Of(context.Budget),
+            });
         }
     }
 }

@@ -1,5 +1,4 @@
 using Handoff.Analysis.Model;
-using static Handoff.Analysis.Rules.Text;
 
 namespace Handoff.Analysis.Rules.Timing;
 
@@ -11,7 +10,10 @@ public sealed class HO110AppDrainExceedsBudget : WorkloadRule
         "HO110", "app-drain-exceeds-budget", Severity.Error, "Timing",
         "The drain time declared with 'handoff.dev/drain-seconds' (D) is longer than what the grace period leaves after preStop and the in-app delay (G - S).",
         "Raise terminationGracePeriodSeconds to at least S + D + a buffer, or shorten the app's drain timeout to fit.",
-        [Sources.PodTermination, Sources.TimingModel]);
+        [Sources.PodTermination, Sources.TimingModel])
+    {
+        Fixer = "grace-period",
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
@@ -26,8 +28,15 @@ public sealed class HO110AppDrainExceedsBudget : WorkloadRule
         }
 
         var pod = context.Workload.Pod;
-        yield return context.Report(pod.SpecNode["terminationGracePeriodSeconds"] ?? pod.SpecNode,
-            $"The app declares {Seconds(b.DrainSeconds)} of drain ('{HandoffAnnotations.DrainSeconds}'), but only {Seconds(b.DrainWindowSeconds)} remain between stop-listening at {Seconds(b.StopListeningSeconds)} and SIGKILL at {Seconds(b.SigkillAtSeconds)}.",
-            b.Container);
+        yield return context.Report(context.Violation(GraceRequirement.Of(b), pod.SpecNode["terminationGracePeriodSeconds"] ?? pod.SpecNode, b.Container) with
+        {
+            Observed =
+            [
+                new Term(Measure.Drain, Quantity.Seconds(b.DrainSeconds)),
+                new Term(Measure.DrainWindow, Quantity.Seconds(b.DrainWindowSeconds)),
+                new Term(Measure.StopListening, Quantity.Seconds(b.StopListeningSeconds)),
+                new Term(Measure.SigkillAt, Quantity.Seconds(b.SigkillAtSeconds)),
+            ],
+        });
     }
 }
