@@ -72,10 +72,12 @@ public sealed class CompletenessTests
     [Fact]
     public void EveryProfile_IsInForceInSomeRuleFixture_AndCitesItsNumbers()
     {
-        var inForce = AllFixtureResults().SelectMany(r => r.Budgets).Select(b => b.Profile.Profile.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var profile in Profiles.All)
+        // Rule fixtures, and the data-plane fixtures that infer the L4 and DNS profiles (tests/fixtures/providers).
+        var providers = Analyzer.Analyze(ManifestSet.Load([Path.Combine(RepoPaths.Fixtures, "providers")]));
+        var inForce = AllFixtureResults().Append(providers).SelectMany(r => r.Budgets).Select(b => b.Profile.Profile.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var profile in ProfileCatalog.BuiltIn.Profiles)
         {
-            inForce.ShouldContain(profile.Id, $"no rule fixture runs with profile '{profile.Id}' (name it with '# handoff: --profile {profile.Id}' or let a fixture infer it)");
+            inForce.ShouldContain(profile.Id, $"no rule or provider fixture runs with profile '{profile.Id}' (name it with '# handoff: --profile {profile.Id}' or let a fixture infer it)");
             profile.Summary.ShouldEndWith(".", customMessage: $"profile {profile.Id} summary");
             profile.Sources.ShouldNotBeEmpty($"profile {profile.Id} cites no source");
             profile.Planes.ShouldNotBeEmpty($"profile {profile.Id} has no data plane");

@@ -7,7 +7,7 @@ using Handoff.Analysis.Model;
 using Handoff.Analysis.Timing;
 using Handoff.Analysis.Yaml;
 using Handoff.Rollout.Lab;
-using Handoff.Rollout.Live;
+using Handoff.Rollout.Verify;
 
 namespace Handoff.Rollout.Tests.Conformance;
 
