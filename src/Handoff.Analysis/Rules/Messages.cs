@@ -44,7 +44,7 @@ public static class Messages
     private static Workload WorkloadOf(Violation v) => v.Workload ?? throw new InvalidOperationException($"{v.Rule.Id} needs a workload.");
 
     private static string HO101(Violation v, AtLeast r) =>
-        $"Container '{ContainerName(v)}' gets SIGTERM at t=0 s, but the {v.Profile} profile keeps sending it new requests for up to {r.Terms.Of(Measure.Propagation).Value}; add a preStop sleep of at least {r.Terms.Of(Measure.Propagation).Value}.";
+        $"Container '{ContainerName(v)}' gets SIGTERM at t=0 s, but {(v.Evidence is { } given ? $"your propagation ({given})" : $"the {v.Profile} profile")} keeps sending it new requests for up to {r.Terms.Of(Measure.Propagation).Value}; add a preStop sleep of at least {r.Terms.Of(Measure.Propagation).Value}.";
 
     private static string HO102(Violation v)
     {
@@ -56,6 +56,11 @@ public static class Messages
 
         var r = (AtLeast)v.Requirement;
         var propagation = r.Terms.Of(Measure.Propagation);
+        if (v.Case == "given-propagation")
+        {
+            return $"Container '{container}' stops taking requests {v.Observed.Of(Measure.StopListening).Value} after termination starts, but your propagation ({v.Evidence}) keeps traffic coming for up to {propagation.Value}: requests will fail for {v.Observed.Of(Measure.Exposure).Value}.";
+        }
+
         return $"Container '{container}' stops taking requests {v.Observed.Of(Measure.StopListening).Value} after termination starts, but {propagation.Label} ({v.Profile} profile) keeps sending for up to {propagation.Value}: requests can fail for {v.Observed.Of(Measure.Exposure).Value}.";
     }
 

@@ -267,5 +267,8 @@ public sealed class ConfigReaderTests
         result.Budgets.ShouldAllBe(b => b.PropagationSeconds == 25 && b.PropagationGiven);
         result.Findings.Where(f => f.Rule.Id == "HO102").Select(f => f.Message).ShouldAllBe(m => m.Contains("25 s"));
         result.Findings.Count(f => f.Rule.Id == "HO102").ShouldBe(3);
+
+        // With the user's own number, S < P is a certain loss: an error, not a warning about an estimate.
+        result.Findings.Where(f => f.Rule.Id == "HO102").ShouldAllBe(f => f.Severity == Handoff.Analysis.Rules.Severity.Error && f.Message.Contains("your propagation (--propagation 5s..25s)"));
     }
 }

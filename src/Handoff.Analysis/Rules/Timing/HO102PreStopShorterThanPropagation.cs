@@ -67,6 +67,11 @@ public sealed class HO102PreStopShorterThanPropagation : WorkloadRule
             yield return context.Report(context.Violation(requirement, at, container) with
             {
                 Profile = context.Profile.Id,
+
+                // A propagation the user measured (--propagation, .handoff.yaml) makes S < P a certain loss, not an estimate.
+                Case = b.PropagationGiven ? "given-propagation" : null,
+                Evidence = b.PropagationOrigin,
+                Severity = b.PropagationGiven ? Severity.Error : null,
                 Nodes = Nodes(context.Workload),
                 Observed =
                 [
