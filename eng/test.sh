@@ -18,14 +18,23 @@ fi
 results="$root/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 passed=0; failed=0; status=0
-for proj in tests/*/*.csproj; do
-  name=$(basename "$proj" .csproj)
+
+# What users install (native binary, kubectl plugin, dotnet tool, library package): the distribution tests use it,
+# and the CLI tests run a second time against the native binary. A failed publish counts as a failure.
+echo "publish: eng/publish.sh --no-build"
+if ! bash eng/publish.sh --no-build; then
+  echo "publish failed"; failed=$((failed + 1)); status=1
+fi
+
+# run_tests NAME PROJECT [dotnet test args...]: runs one test project, adds its counts to passed/failed.
+run_tests() {
+  local name=$1 proj=$2; shift 2
   echo "test: $name"
   dotnet test "$proj" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
     --results-directory "$results" "$@"
-  rc=$?
-  trx="$results/$name.trx"
+  local rc=$?
+  local trx="$results/$name.trx"
   if [ -f "$trx" ]; then
     p=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*')
     f=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*')
@@ -36,7 +45,15 @@ for proj in tests/*/*.csproj; do
     echo "$name: no results (exit $rc)"; failed=$((failed + 1))
   fi
   [ $rc -ne 0 ] && status=1
+  return 0
+}
+
+for proj in tests/*/*.csproj; do
+  run_tests "$(basename "$proj" .csproj)" "$proj" "$@"
 done
+# The CLI tests again, against the Native AOT binary (CliRunner reads HANDOFF_CLI); the distribution tests ran above.
+HANDOFF_CLI="$root/artifacts/bin/handoff" run_tests Handoff.Cli.Tests.Native tests/Handoff.Cli.Tests/Handoff.Cli.Tests.csproj \
+  --filter 'FullyQualifiedName!~Handoff.Cli.Tests.Distribution' "$@"
 
 echo "$passed passed, $failed failed"
 exit $status

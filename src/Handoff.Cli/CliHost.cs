@@ -80,13 +80,22 @@ internal static class CliHost
                 await Console.Error.WriteLineAsync($"handoff: {error.Message}");
             }
 
-            await Console.Error.WriteLineAsync("Run 'handoff --help' for usage.");
+            await Console.Error.WriteLineAsync($"Run '{CliName.Display} --help' for usage.");
             return UsageOrInput;
         }
 
+        // Help and --version go to the configuration's Output; as the kubectl plugin, its usage lines are rewritten
+        // to 'kubectl handoff', the name a user types. Commands write to the console themselves, unbuffered.
+        using var help = CliName.Display == CliName.Executable ? null : new StringWriter();
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            if (help is not null)
+            {
+                configuration.Output = help;
+            }
+
+            return await parse.InvokeAsync(configuration);
         }
         catch (OperationCanceledException)
         {
@@ -99,6 +108,13 @@ internal static class CliHost
             await Console.Error.WriteLineAsync(
                 $"handoff: internal error ({e.GetType().Name}: {e.Message}). This is a bug in Handoff: please report it with the input that caused it; set HANDOFF_DEBUG=1 to see the stack trace.");
             return InternalError;
+        }
+        finally
+        {
+            if (help is not null)
+            {
+                await Console.Out.WriteAsync(CliName.InUsage(help.ToString()));
+            }
         }
     }
 }

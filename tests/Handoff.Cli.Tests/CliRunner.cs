@@ -5,27 +5,36 @@ namespace Handoff.Cli.Tests;
 /// <summary>The result of one run of the real 'handoff' process.</summary>
 internal sealed record CliRun(int ExitCode, string Stdout, string Stderr);
 
-/// <summary>Runs the built handoff.dll as a child process: real arguments, stdin, exit codes and output streams.</summary>
+/// <summary>Runs handoff as a child process: real arguments, stdin, exit codes and output streams.</summary>
+/// <remarks>
+/// Runs the handoff.dll built next to the tests under 'dotnet exec', or, when the environment variable
+/// <see cref="BinaryVariable"/> names a file (eng/test.sh sets it to artifacts/bin/handoff for a second run), that
+/// native binary: the same tests then prove the trimmed, AOT-compiled executable behaves the same.
+/// </remarks>
 internal static class CliRunner
 {
+    /// <summary>The environment variable naming a handoff executable to test instead of the built handoff.dll.</summary>
+    public const string BinaryVariable = "HANDOFF_CLI";
+
     public static string Root { get; } = FindRoot();
 
     public static string Samples => Path.Combine(Root, "samples");
 
+    /// <summary>The native executable under test (relative paths are from the repository root), or null for handoff.dll.</summary>
+    public static string? NativeBinary { get; } =
+        Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } path ? Path.GetFullPath(path, Root) : null;
+
+    /// <summary>The command that starts handoff, quoted for sh: the native binary or 'dotnet exec handoff.dll'.</summary>
+    public static string ShellCommand => NativeBinary is { } binary ? $"'{binary}'" : $"dotnet exec '{Dll()}'";
+
     public static async Task<CliRun> RunAsync(string[] args, string? stdin = null, IDictionary<string, string>? env = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "handoff.dll");
-        File.Exists(dll).ShouldBeTrue($"{dll} was not built next to the tests");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Root,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(dll);
+        var start = StartInfo();
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        start.WorkingDirectory = workingDirectory ?? Root;
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);
@@ -90,6 +99,28 @@ internal static class CliRunner
     }
 
     public static string RepoRoot() => Root;
+
+    /// <summary>A start for handoff with no arguments yet: the native binary, or 'dotnet exec handoff.dll'.</summary>
+    private static ProcessStartInfo StartInfo()
+    {
+        if (NativeBinary is { } binary)
+        {
+            File.Exists(binary).ShouldBeTrue($"{BinaryVariable}={binary}: no such file (run eng/publish.sh)");
+            return new ProcessStartInfo(binary);
+        }
+
+        var start = new ProcessStartInfo("dotnet");
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(Dll());
+        return start;
+    }
+
+    private static string Dll()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "handoff.dll");
+        File.Exists(dll).ShouldBeTrue($"{dll} was not built next to the tests");
+        return dll;
+    }
 
     private static string FindRoot()
     {

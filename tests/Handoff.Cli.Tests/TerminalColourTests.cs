@@ -12,10 +12,9 @@ public sealed class TerminalColourTests
             throw new InvalidOperationException("util-linux 'script' is needed to give the CLI a real terminal.");
         }
 
-        var dll = Path.Combine(AppContext.BaseDirectory, "handoff.dll");
         var start = new ProcessStartInfo("/usr/bin/script") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = CliRunner.Root };
         start.ArgumentList.Add("-qc");
-        start.ArgumentList.Add($"dotnet exec '{dll}' check samples/deploy/naive.yaml");
+        start.ArgumentList.Add($"{CliRunner.ShellCommand} check samples/deploy/naive.yaml");
         start.ArgumentList.Add("/dev/null");
         start.Environment.Remove("NO_COLOR");
         start.Environment["TERM"] = "xterm-256color";

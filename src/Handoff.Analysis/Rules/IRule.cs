@@ -1,7 +1,7 @@
 namespace Handoff.Analysis.Rules;
 
 /// <summary>A check over the cluster model. Rules return findings; they never throw on a user's manifest.</summary>
-/// <remarks>Every non-abstract implementation with a public parameterless constructor in this assembly is registered.</remarks>
+/// <remarks>Every implementation is listed in <see cref="RuleCatalog"/>; a test fails when one is not.</remarks>
 public interface IRule
 {
     /// <summary>The rule's identity and documentation.</summary>

@@ -1,12 +1,20 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Reflection;
+using Handoff.Analysis.Rules.Image;
+using Handoff.Analysis.Rules.Probes;
+using Handoff.Analysis.Rules.Provider;
+using Handoff.Analysis.Rules.Rollout;
+using Handoff.Analysis.Rules.Timing;
 
 namespace Handoff.Analysis.Rules;
 
 /// <summary>Every built-in rule, ordered by id.</summary>
+/// <remarks>
+/// An explicit list, not discovery by reflection: the native (trimmed) binary keeps only types the code names, so a
+/// discovered catalogue would be empty there and 'check' would pass everything. A test finds every <see cref="IRule"/>
+/// type in this assembly by reflection and fails when one is missing here.
+/// </remarks>
 public static class RuleCatalog
 {
-    private static readonly Lazy<IReadOnlyList<IRule>> Rules = new(Discover);
+    private static readonly Lazy<IReadOnlyList<IRule>> Rules = new(Create);
 
     /// <summary>The rules.</summary>
     public static IReadOnlyList<IRule> All => Rules.Value;
@@ -16,15 +24,42 @@ public static class RuleCatalog
         string.Equals(r.Descriptor.Id, idOrName, StringComparison.OrdinalIgnoreCase)
         || string.Equals(r.Descriptor.Name, idOrName, StringComparison.OrdinalIgnoreCase));
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Rules live in this assembly, which is not trimmed.")]
-    private static List<IRule> Discover()
+    private static List<IRule> Create()
     {
-        var rules = typeof(RuleCatalog).Assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IRule).IsAssignableFrom(t)
-                && t.GetConstructor(BindingFlags.Public | BindingFlags.Instance, Type.EmptyTypes) is not null)
-            .Select(t => (IRule)Activator.CreateInstance(t)!)
-            .OrderBy(r => r.Descriptor.Id, StringComparer.Ordinal)
-            .ToList();
+        IRule[] listed =
+        [
+            new HO101PreStopMissing(),
+            new HO102PreStopShorterThanPropagation(),
+            new HO103PreStopExecNeedsShell(),
+            new HO104GracePeriodTooShort(),
+            new HO105PreStopSleepNotBelowGrace(),
+            new HO106GraceAboveLbIdleTimeout(),
+            new HO107GkeConnectionDrainingMissing(),
+            new HO108GkePreStopBelowNegFormula(),
+            new HO109GkeHealthCheckPolicyMismatch(),
+            new HO110AppDrainExceedsBudget(),
+            new HO201RecreateStrategy(),
+            new HO202MaxUnavailableNotZero(),
+            new HO203MinReadySecondsMissing(),
+            new HO204SingleReplica(),
+            new HO205PdbMissing(),
+            new HO206PdbBlocksEviction(),
+            new HO207HpaManagedReplicasSet(),
+            new HO208PdbUnhealthyEvictionPolicy(),
+            new HO301ReadinessProbeMissing(),
+            new HO302LivenessSameAsReadiness(),
+            new HO303ProbeOnRootPath(),
+            new HO304LivenessFasterThanReadiness(),
+            new HO305StartupProbeMissing(),
+            new HO401ShellFormEntrypoint(),
+            new HO402PackageManagerAsPid1(),
+            new HO403EntrypointScriptWithoutExec(),
+            new HO404NginxFastShutdown(),
+            new HO405IstioSidecarExitsFirst(),
+            new HO501LbHealthcheckPathMismatch(),
+            new HO502AlbDeregistrationDelayBelowDrain(),
+        ];
+        var rules = listed.OrderBy(r => r.Descriptor.Id, StringComparer.Ordinal).ToList();
         var duplicate = rules.GroupBy(r => r.Descriptor.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {

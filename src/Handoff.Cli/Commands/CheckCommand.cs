@@ -80,7 +80,10 @@ internal static class CheckCommand
                     WriteToStdout(s => SarifReport.Write(result, s, Terminal.Version));
                     break;
                 default:
-                    CheckTextRenderer.Render(Terminal.Stdout(), result, threshold, never);
+                    using (var output = MarkupWriter.Stdout())
+                    {
+                        CheckTextRenderer.Render(output, result, threshold, never);
+                    }
                     break;
             }
 

@@ -10,15 +10,15 @@ namespace Handoff.Cli.Rendering;
 /// <summary>Renders 'check' results for people: grouped by file and object, with each workload's time budget.</summary>
 internal static class CheckTextRenderer
 {
-    public static void Render(IAnsiConsole console, AnalysisResult result, Severity failOn, bool failNever)
+    public static void Render(MarkupWriter output, AnalysisResult result, Severity failOn, bool failNever)
     {
         var files = result.Model.Manifests.Files.Count;
         var unread = result.Model.Manifests.Unread.Count;
         var fileCount = unread == 0 ? $"{files} file{Plural(files)}" : $"{files + unread} files ({unread} not read)";
         var profile = result.Profile;
-        console.MarkupLine($"[bold]Handoff check[/]: {fileCount}, {result.Model.Objects.Count} object{Plural(result.Model.Objects.Count)}, {result.Model.Workloads.Count} workload{Plural(result.Model.Workloads.Count)}.");
+        output.Line($"[bold]Handoff check[/]: {fileCount}, {result.Model.Objects.Count} object{Plural(result.Model.Objects.Count)}, {result.Model.Workloads.Count} workload{Plural(result.Model.Workloads.Count)}.");
         var perWorkload = result.Budgets.Select(b => b.Profile.Profile.Id).Distinct(StringComparer.Ordinal).Count() > 1;
-        console.MarkupLine(perWorkload
+        output.Line(perWorkload
             ? $"Profiles chosen per workload from the objects linked to each: {Esc(string.Join(", ", result.Budgets.Select(b => b.Profile.Profile.Id).Distinct(StringComparer.Ordinal)))}."
             : $"Profile [bold]{Esc(profile.Profile.Id)}[/] ({Esc(profile.Reason)}): endpoints stop receiving traffic after up to {Seconds(RunPropagation(result))}.");
 
@@ -37,22 +37,22 @@ internal static class CheckTextRenderer
             if (group.Key.File != currentFile)
             {
                 currentFile = group.Key.File;
-                console.WriteLine();
-                console.MarkupLine($"[underline]{Esc(currentFile)}[/]");
+                output.Line();
+                output.Line($"[underline]{Esc(currentFile)}[/]");
             }
 
             var origin = group.First().Location.Origin;
-            console.MarkupLine($"  [bold]{Esc(group.Key.Object.ToString())}[/]{(origin is null ? string.Empty : $" [dim](from {Esc(origin)})[/]")}");
+            output.Line($"  [bold]{Esc(group.Key.Object.ToString())}[/]{(origin is null ? string.Empty : $" [dim](from {Esc(origin)})[/]")}");
             if (budgets.TryGetValue((group.Key.File, group.Key.Object), out var budget) && budget.Workload.IsServing)
             {
-                console.MarkupLine($"    [dim]{Esc(DescribeBudget(budget))}[/]");
+                output.Line($"    [dim]{Esc(DescribeBudget(budget))}[/]");
             }
 
             foreach (var f in group.OrderByDescending(f => f.Severity).ThenBy(f => f.Location.Line).ThenBy(f => f.Rule.Id, StringComparer.Ordinal))
             {
-                console.MarkupLine($"    {Badge(f.Severity)} [bold]{f.Rule.Id}[/] {Esc(f.Rule.Name)} [dim]{Esc(f.Location.File)}:{f.Location.Line}:{f.Location.Column}[/]");
-                console.MarkupLine($"             {Esc(f.Message)}");
-                console.MarkupLine($"             [dim]fix: {Esc(f.Rule.Remediation)}[/]");
+                output.Line($"    {Badge(f.Severity)} [bold]{f.Rule.Id}[/] {Esc(f.Rule.Name)} [dim]{Esc(f.Location.File)}:{f.Location.Line}:{f.Location.Column}[/]");
+                output.Line($"             {Esc(f.Message)}");
+                output.Line($"             [dim]fix: {Esc(f.Rule.Remediation)}[/]");
             }
         }
 
@@ -60,24 +60,24 @@ internal static class CheckTextRenderer
         var clean = result.Budgets.Where(b => b.Workload.IsServing && !flagged.Contains((b.Workload.Object.File.DisplayName, b.Workload.Object.Ref))).ToList();
         if (clean.Count > 0)
         {
-            console.WriteLine();
+            output.Line();
             foreach (var budget in clean)
             {
-                console.MarkupLine($"  [green]ok[/] [bold]{Esc(budget.Workload.Object.Ref.ToString())}[/] [dim]({Esc(budget.Workload.Object.File.DisplayName)})[/]");
-                console.MarkupLine($"    [dim]{Esc(DescribeBudget(budget))}[/]");
+                output.Line($"  [green]ok[/] [bold]{Esc(budget.Workload.Object.Ref.ToString())}[/] [dim]({Esc(budget.Workload.Object.File.DisplayName)})[/]");
+                output.Line($"    [dim]{Esc(DescribeBudget(budget))}[/]");
             }
         }
 
         if (result.Model.Notes.Count > 0)
         {
-            console.WriteLine();
+            output.Line();
             foreach (var note in result.Model.Notes)
             {
-                console.MarkupLine($"  [dim]note[/] {Esc(note.Message)}");
+                output.Line($"  [dim]note[/] {Esc(note.Message)}");
             }
         }
 
-        console.WriteLine();
+        output.Line();
         var errors = result.Findings.Count(f => f.Severity == Severity.Error);
         var warnings = result.Findings.Count(f => f.Severity == Severity.Warning);
         var infos = result.Findings.Count(f => f.Severity == Severity.Info);
@@ -86,7 +86,7 @@ internal static class CheckTextRenderer
             : failing > 0 ? $"[red]failed[/] ({failing} at or above --fail-on {JsonReportName(failOn)})"
             : "[green]passed[/]";
         var suppressed = result.Suppressed.Count > 0 ? $", {result.Suppressed.Count} suppressed" : string.Empty;
-        console.MarkupLine($"{errors} error{Plural(errors)}, {warnings} warning{Plural(warnings)}, {infos} info{suppressed}; {result.Errors.Count} input error{Plural(result.Errors.Count)}: {verdict}.");
+        output.Line($"{errors} error{Plural(errors)}, {warnings} warning{Plural(warnings)}, {infos} info{suppressed}; {result.Errors.Count} input error{Plural(result.Errors.Count)}: {verdict}.");
     }
 
     public static string DescribeBudget(TimeBudget b)

@@ -229,7 +229,8 @@ public sealed class WatchEventWriter
         {
             // The lab's Track B delay stands for the whole path, the endpoint controller included: the slice shows
             // the deletion (terminating=true, ready=false) when the lab's load balancer stops sending, not before.
-            endpoints.Add(new JsonObject
+            // Added as a JsonNode: the generic Add<T> would wrap it through reflection, which the native binary lacks.
+            endpoints.Add((JsonNode)new JsonObject
             {
                 ["addresses"] = new JsonArray("127.0.0.1"),
                 ["conditions"] = new JsonObject
