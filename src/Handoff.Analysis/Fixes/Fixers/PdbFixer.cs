@@ -1,4 +1,5 @@
 using Handoff.Analysis.Rules;
+using Handoff.Analysis.Rules.Rollout;
 using Handoff.Analysis.Timing;
 
 namespace Handoff.Analysis.Fixes.Fixers;
@@ -50,13 +51,23 @@ public sealed class PdbFixer : WorkloadFixer
         }
 
         var matchLabels = labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, YamlValue.String(kv.Value))).ToList();
+        var spec = new List<(string, YamlValue)>
+        {
+            ("maxUnavailable", YamlValue.Number(maxUnavailable.Required.WholeValue)),
+            ("selector", YamlValue.Map(("matchLabels", new YamlMapValue(matchLabels)))),
+        };
+
+        // The budget fix must not bring HO208 with it: where the field exists, unready pods never block a drain.
+        if (context.Version >= HO208PdbUnhealthyEvictionPolicy.PolicyAvailable)
+        {
+            spec.Add(("unhealthyPodEvictionPolicy", YamlValue.String("AlwaysAllow")));
+        }
+
         var pdb = (YamlMapValue)YamlValue.Map(
             ("apiVersion", YamlValue.String("policy/v1")),
             ("kind", YamlValue.String("PodDisruptionBudget")),
             ("metadata", new YamlMapValue(metadata)),
-            ("spec", YamlValue.Map(
-                ("maxUnavailable", YamlValue.Number(maxUnavailable.Required.WholeValue)),
-                ("selector", YamlValue.Map(("matchLabels", new YamlMapValue(matchLabels)))))));
+            ("spec", new YamlMapValue(spec)));
         return FixContext.Edit(finding,
             $"Add PodDisruptionBudget '{name}' (maxUnavailable {maxUnavailable.Required.WholeValue}) after {workload.Kind} '{workload.Name}'.",
             [editor.AppendDocument(obj.Document, pdb)]);

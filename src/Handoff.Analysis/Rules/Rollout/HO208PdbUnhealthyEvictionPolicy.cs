@@ -8,7 +8,8 @@ public sealed class HO208PdbUnhealthyEvictionPolicy : IRule
     /// <summary>The Kubernetes documentation of the policy (beta and on by default since 1.27, GA in 1.31).</summary>
     public const string UnhealthyPodEvictionPolicy = "https://kubernetes.io/docs/tasks/run-application/configure-pdb/#unhealthy-pod-eviction-policy";
 
-    private static readonly KubernetesVersion PolicyAvailable = new(1, 27);
+    /// <summary>The first version with spec.unhealthyPodEvictionPolicy on by default (beta in 1.27, GA in 1.31).</summary>
+    public static KubernetesVersion PolicyAvailable { get; } = new(1, 27);
 
     /// <summary>The rule's descriptor.</summary>
     public static RuleDescriptor Rule { get; } = new(
