@@ -38,10 +38,13 @@ internal static class VerifyCommand
         var kubectl = new Option<string>("--kubectl") { Description = "The kubectl binary (a path, or a name on PATH).", DefaultValueFactory = _ => KubectlDefaults.Executable };
         var timeout = new Option<string>("--timeout") { Description = "Bound of the whole run; verify stops by itself then.", DefaultValueFactory = _ => "10m" };
         var tail = new Option<string>("--tail") { Description = "Load kept after the rollout finished and the old pods are gone.", DefaultValueFactory = _ => "5s" };
-        var dataPlaneLag = new Option<string>("--data-plane-lag")
+        var dataPlaneLag = new Option<string?>("--data-plane-lag")
         {
-            Description = "How long after the EndpointSlice drops a pod the data planes in front of it may still send to it (kube-proxy, ingress, cloud LB); used to attribute failures.",
-            DefaultValueFactory = _ => "10s",
+            Description = "How long after the EndpointSlice drops a pod the data planes in front of it may still send to it (kube-proxy, ingress, cloud LB), as you measured it; used to attribute failures. Default: the --profile's propagation.",
+        };
+        var profile = new Option<string?>("--profile")
+        {
+            Description = $"Timing profile of the workload's data planes ({Handoff.Analysis.Timing.ProfileCatalog.BuiltIn.Ids}); its slowest plane's propagation is the data-plane lag unless --data-plane-lag is given. Default: {Handoff.Analysis.Timing.ProfileCatalog.BuiltIn.Default.Id}.",
         };
         var backendHeader = new Option<string>("--backend-header")
         {
@@ -51,7 +54,7 @@ internal static class VerifyCommand
 
         var command = new Command("verify", "Roll a Deployment on a live cluster under load and name the cause of every failed request (kubectl is the transport).")
         {
-            url, insecure, deployment, ns, context, trigger, watchOnly, rps, connections, report, format, kubectl, timeout, tail, dataPlaneLag, backendHeader,
+            url, insecure, deployment, ns, context, trigger, watchOnly, rps, connections, report, format, kubectl, timeout, tail, dataPlaneLag, profile, backendHeader,
         };
 
         command.SetAction(async (ParseResult r, CancellationToken ct) =>
@@ -70,7 +73,17 @@ internal static class VerifyCommand
             // Every problem is reported at once, so both durations are checked even when the first is bad.
             var bound = errors.Duration("--timeout", r.GetValue(timeout), "'90s' or '10m'") ?? TimeSpan.Zero;
             var tailLength = errors.Duration("--tail", r.GetValue(tail), "'90s' or '10m'") ?? TimeSpan.Zero;
-            var lag = errors.Duration("--data-plane-lag", r.GetValue(dataPlaneLag), "'90s' or '10m'") ?? TimeSpan.Zero;
+            // The lag comes from the user's number, else from the profile's slowest plane (one catalogue with check).
+            var catalog = Handoff.Analysis.Timing.ProfileCatalog.BuiltIn;
+            var chosen = r.GetValue(profile) is { } id ? catalog.Find(id) : catalog.Default;
+            if (chosen is null)
+            {
+                errors.Add($"--profile '{r.GetValue(profile)}' is not a profile; known: {catalog.Ids}.");
+            }
+
+            var lag = r.GetValue(dataPlaneLag) is { } given
+                ? errors.Duration("--data-plane-lag", given, "'90s' or '10m'") ?? TimeSpan.Zero
+                : TimeSpan.FromSeconds(chosen?.PropagationSeconds ?? 0);
 
             var triggerLine = r.GetValue(trigger);
             IReadOnlyList<string> triggerCommand = [];

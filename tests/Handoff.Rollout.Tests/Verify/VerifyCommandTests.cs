@@ -41,6 +41,15 @@ public class VerifyCommandTests
         ]);
     }
 
+    [Fact]
+    public async Task Verify_UnknownProfile_ExitsTwoNamingTheCatalogue()
+    {
+        var run = await RunAsync(["verify", "--url", "http://127.0.0.1:9/", "--deployment", "web", "--profile", "gke-negg", "--kubectl", "/nonexistent/kubectl"]);
+
+        run.ExitCode.ShouldBe(2);
+        run.Stderr.ShouldContain("handoff verify: --profile 'gke-negg' is not a profile; known: kube-proxy-small,");
+    }
+
     [Theory]
     [InlineData(200, 0, "PASSED: 0 of ")]
     [InlineData(503, 1, "FAILED: ")]
