@@ -48,7 +48,8 @@ run_tests() {
   return 0
 }
 
-for proj in tests/*/*.csproj; do
+# Test projects only: tests/ also holds helpers (Handoff.Rollout.Testing, apps/) that have no tests of their own.
+for proj in tests/*.Tests/*.Tests.csproj; do
   run_tests "$(basename "$proj" .csproj)" "$proj" "$@"
 done
 # The CLI tests again, against the Native AOT binary (CliRunner reads HANDOFF_CLI); the distribution tests ran above.
