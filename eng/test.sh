@@ -57,4 +57,5 @@ HANDOFF_CLI="$root/artifacts/bin/handoff" run_tests Handoff.Cli.Tests.Native tes
   --filter 'FullyQualifiedName!~Handoff.Cli.Tests.Distribution' "$@"
 
 echo "$passed passed, $failed failed"
+[ "$failed" -gt 0 ] && status=1
 exit $status
