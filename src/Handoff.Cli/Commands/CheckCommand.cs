@@ -136,7 +136,9 @@ internal sealed class CommonOptions
 
     public Option<string?> Profile { get; } = new("--profile")
     {
-        Description = $"Timing profile: {ProfileCatalog.BuiltIn.Ids}, or a custom one from .handoff.yaml. Default: inferred from the manifests, else {ProfileCatalog.BuiltIn.Default.Id}.",
+        // Static text: building the command line must not parse the profile catalogue (it would cost every start-up,
+        // --version included); 'handoff profiles' lists the ids.
+        Description = "Timing profile id ('handoff profiles' lists them), or a custom one from .handoff.yaml. Default: inferred from the manifests, else kube-proxy-small.",
     };
 
     public Option<string?> Version { get; } = new("--k8s-version")

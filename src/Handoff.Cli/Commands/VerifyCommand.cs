@@ -44,7 +44,7 @@ internal static class VerifyCommand
         };
         var profile = new Option<string?>("--profile")
         {
-            Description = $"Timing profile of the workload's data planes ({Handoff.Analysis.Timing.ProfileCatalog.BuiltIn.Ids}); its slowest plane's propagation is the data-plane lag unless --data-plane-lag is given. Default: {Handoff.Analysis.Timing.ProfileCatalog.BuiltIn.Default.Id}.",
+            Description = "Timing profile of the workload's data planes ('handoff profiles' lists them); its slowest plane's propagation is the data-plane lag unless --data-plane-lag is given. Default: kube-proxy-small.",
         };
         var backendHeader = new Option<string>("--backend-header")
         {
