@@ -25,22 +25,30 @@ public sealed class ProfileCatalog
     private const string EmbeddedName = "Handoff.Analysis.Timing.Profiles.yaml";
     private static readonly Lazy<ProfileCatalog> BuiltInCatalog = new(LoadBuiltIn);
 
+    private readonly IReadOnlyList<Entry> _entries;
+    private readonly Lazy<IReadOnlyList<Profile>> _profiles;
+
     /// <summary>Creates a catalogue.</summary>
     /// <param name="profiles">The entries, in the order --profile lists them.</param>
     /// <param name="inferences">The inference strategies, tried in order; one naming an id the catalogue lacks is skipped.</param>
     /// <param name="defaultId">The id used when nothing else decides.</param>
     /// <exception cref="ArgumentException">Two entries share an id, or <paramref name="defaultId"/> is not among them.</exception>
     public ProfileCatalog(IReadOnlyList<Profile> profiles, IReadOnlyList<IProfileInference> inferences, string defaultId)
+        : this([.. (profiles ?? throw new ArgumentNullException(nameof(profiles))).Select(p => new Entry(p.Id, new Lazy<Profile>(p)))], inferences, defaultId)
     {
-        ArgumentNullException.ThrowIfNull(profiles);
+    }
+
+    private ProfileCatalog(IReadOnlyList<Entry> entries, IReadOnlyList<IProfileInference> inferences, string defaultId)
+    {
         ArgumentNullException.ThrowIfNull(inferences);
-        var duplicate = profiles.GroupBy(p => p.Id, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        var duplicate = entries.GroupBy(e => e.Id, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new ArgumentException($"Profile '{duplicate.Key}' is defined twice.", nameof(profiles));
+            throw new ArgumentException($"Profile '{duplicate.Key}' is defined twice.", nameof(entries));
         }
 
-        Profiles = profiles;
+        _entries = entries;
+        _profiles = new Lazy<IReadOnlyList<Profile>>(() => [.. _entries.Select(e => e.Profile.Value)]);
         Inferences = inferences;
         Default = Find(defaultId) ?? throw new ArgumentException($"The default profile '{defaultId}' is not in the catalogue.", nameof(defaultId));
     }
@@ -48,8 +56,8 @@ public sealed class ProfileCatalog
     /// <summary>Handoff's own profiles (src/Handoff.Analysis/Timing/Profiles.yaml) and inference strategies.</summary>
     public static ProfileCatalog BuiltIn => BuiltInCatalog.Value;
 
-    /// <summary>Every entry, in the order --profile lists them.</summary>
-    public IReadOnlyList<Profile> Profiles { get; }
+    /// <summary>Every entry, in the order --profile lists them (reading every built-in entry the first time).</summary>
+    public IReadOnlyList<Profile> Profiles => _profiles.Value;
 
     /// <summary>The inference strategies, most specific first.</summary>
     public IReadOnlyList<IProfileInference> Inferences { get; }
@@ -58,14 +66,16 @@ public sealed class ProfileCatalog
     public Profile Default { get; }
 
     /// <summary>The ids, comma-separated, for messages.</summary>
-    public string Ids => string.Join(", ", Profiles.Select(p => p.Id));
+    public string Ids => string.Join(", ", _entries.Select(e => e.Id));
 
-    /// <summary>Finds a profile by id (case-insensitive), or null.</summary>
-    public Profile? Find(string id) => Profiles.FirstOrDefault(p => string.Equals(p.Id, id, StringComparison.OrdinalIgnoreCase));
+    /// <summary>Finds a profile by id (case-insensitive), or null; only that entry is read.</summary>
+    public Profile? Find(string id) =>
+        _entries.FirstOrDefault(e => string.Equals(e.Id, id, StringComparison.OrdinalIgnoreCase))?.Profile.Value;
 
     /// <summary>A catalogue with <paramref name="custom"/> added after the built-in entries (a custom entry may not reuse an id).</summary>
     /// <exception cref="ArgumentException">A custom entry reuses an id.</exception>
-    public ProfileCatalog With(IEnumerable<Profile> custom) => new([.. Profiles, .. custom], Inferences, Default.Id);
+    public ProfileCatalog With(IEnumerable<Profile> custom) =>
+        new([.. _entries, .. custom.Select(p => new Entry(p.Id, new Lazy<Profile>(p)))], Inferences, Default.Id);
 
     /// <summary>Chooses the profile of one workload: the requested one, else what its own objects point to, else the default.</summary>
     /// <param name="requested">The --profile value, or null.</param>
@@ -134,19 +144,74 @@ public sealed class ProfileCatalog
         return new ProfileEvidence("default", []);
     }
 
+    /// <summary>
+    /// Reads the embedded catalogue entry by entry, each the first time it is asked for: a run that checks one file
+    /// needs one or two of the entries, and reading all of them was the largest part of the native binary's start-up
+    /// (docs/performance.md). <see cref="BuiltInEntries"/> finds the entries; a test reads the whole file at once and
+    /// compares.
+    /// </summary>
     private static ProfileCatalog LoadBuiltIn()
+    {
+        var entries = BuiltInEntries(BuiltInText())
+            .Select(e => new Entry(e.Id, new Lazy<Profile>(() => ReadBuiltInEntry(e.Text, e.Id))))
+            .ToList();
+        return new ProfileCatalog(entries, ProviderInferences.All, "kube-proxy-small");
+    }
+
+    /// <summary>The embedded file, whole (tests compare it with the entry-by-entry reading).</summary>
+    internal static string BuiltInText()
     {
         using var stream = typeof(ProfileCatalog).Assembly.GetManifestResourceStream(EmbeddedName)
             ?? throw new InvalidOperationException($"The embedded resource {EmbeddedName} is missing from Handoff.Analysis.");
         using var reader = new StreamReader(stream);
-        var file = new SourceFile("embedded:Timing/Profiles.yaml", reader.ReadToEnd(), SourceKind.Manifest);
-        var (profiles, errors) = ProfileCatalogReader.Read(file);
-        if (errors.Count > 0)
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// Splits the built-in file at its entries: each starts with a line <c>  - id: NAME</c> under the root
+    /// <c>profiles:</c> key. Each entry's text is a catalogue of its own with the entry on its original lines, so a
+    /// position in an error is a position in Profiles.yaml.
+    /// </summary>
+    internal static IReadOnlyList<(string Id, string Text)> BuiltInEntries(string text)
+    {
+        const string Marker = "  - id: ";
+        var lines = text.Split('\n');
+        var starts = new List<int>();
+        for (var i = 0; i < lines.Length; i++)
         {
-            // The built-in file is ours; an error in it is a bug that tests catch, not user input.
-            throw new InvalidOperationException("The built-in profile catalogue is invalid: " + string.Join("; ", errors));
+            if (lines[i].StartsWith(Marker, StringComparison.Ordinal))
+            {
+                starts.Add(i);
+            }
         }
 
-        return new ProfileCatalog(profiles, ProviderInferences.All, "kube-proxy-small");
+        var entries = new List<(string, string)>(starts.Count);
+        for (var k = 0; k < starts.Count; k++)
+        {
+            var first = starts[k];
+            var end = k + 1 < starts.Count ? starts[k + 1] : lines.Length;
+            var id = lines[first][Marker.Length..].Trim();
+            var entry = new System.Text.StringBuilder();
+            entry.Append('\n', Math.Max(0, first - 1)).Append("profiles:\n");
+            entry.AppendJoin('\n', lines[first..end]);
+            entries.Add((id, entry.ToString()));
+        }
+
+        return entries;
     }
+
+    private static Profile ReadBuiltInEntry(string text, string id)
+    {
+        var (profiles, errors) = ProfileCatalogReader.Read(new SourceFile("embedded:Timing/Profiles.yaml", text, SourceKind.Manifest));
+        if (errors.Count > 0 || profiles.Count != 1 || !string.Equals(profiles[0].Id, id, StringComparison.Ordinal))
+        {
+            // The built-in file is ours; an error in it is a bug that tests catch, not user input.
+            throw new InvalidOperationException($"The built-in profile catalogue entry '{id}' is invalid: " + string.Join("; ", errors));
+        }
+
+        return profiles[0];
+    }
+
+    /// <summary>One entry: its id, known without reading it, and the profile, read when first asked for.</summary>
+    private sealed record Entry(string Id, Lazy<Profile> Profile);
 }

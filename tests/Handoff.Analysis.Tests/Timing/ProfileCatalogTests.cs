@@ -8,6 +8,35 @@ namespace Handoff.Analysis.Tests.Timing;
 
 public sealed class ProfileCatalogTests
 {
+    [Fact]
+    public void The_built_in_catalogue_read_entry_by_entry_equals_the_whole_file_read_at_once()
+    {
+        var text = ProfileCatalog.BuiltInText();
+        var (whole, errors) = ProfileCatalogReader.Read(new SourceFile("embedded:Timing/Profiles.yaml", text, SourceKind.Manifest));
+        errors.ShouldBeEmpty();
+
+        ProfileCatalog.BuiltInEntries(text).Select(e => e.Id).ShouldBe(whole.Select(p => p.Id));
+        ProfileCatalog.BuiltIn.Profiles.Select(Describe).ShouldBe(whole.Select(Describe));
+        ProfileCatalog.BuiltIn.Ids.ShouldBe(string.Join(", ", whole.Select(p => p.Id)));
+    }
+
+    [Fact]
+    public void An_entry_read_alone_keeps_its_lines_in_the_embedded_file()
+    {
+        var text = ProfileCatalog.BuiltInText();
+        var lines = text.Split('\n');
+        foreach (var (id, entryText) in ProfileCatalog.BuiltInEntries(text))
+        {
+            var entryLines = entryText.Split('\n');
+            var first = Array.FindIndex(entryLines, l => l.StartsWith("  - id: ", StringComparison.Ordinal));
+            lines[first].ShouldBe(entryLines[first], $"entry {id} moved from its line");
+        }
+    }
+
+    private static string Describe(Profile p) => string.Join(" | ",
+        p.Id, p.Title, p.Summary, p.Origin, p.PreStopFloor?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+        string.Join(";", p.Planes), string.Join(";", p.Relations), string.Join(";", p.Sources));
+
     private const string NegWorkload = """
         apiVersion: apps/v1
         kind: Deployment
