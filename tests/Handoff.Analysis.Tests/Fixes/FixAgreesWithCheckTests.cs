@@ -47,6 +47,8 @@ public sealed class FixAgreesWithCheckTests
         result.Applied.ShouldContain(f => f.Description.Contains("capped 1 s below the ALB idle timeout of 60 s", StringComparison.Ordinal));
         result.After.Findings.Select(f => f.RuleId).ShouldNotContain("HO106");
         result.After.Findings.Select(f => f.RuleId).ShouldNotContain("HO105");
+        result.Applied.Single(f => f.RuleIds.Contains("HO104")).IsPartial.ShouldBeTrue();
+        result.Unresolved.ShouldBeEmpty("a capped grace period leaves HO104 on purpose; it is not a fixer's mistake");
     }
 
     [Fact]

@@ -52,6 +52,6 @@ public sealed class GracePeriodFixer : WorkloadFixer
         return refusal is not null
             ? FixContext.Advice(finding, refusal)
             : FixContext.Edit(finding,
-                $"Set terminationGracePeriodSeconds to {required} s: preStop and delay {grace.Terms.Of(Measure.StopListening).Value} + drain {grace.Terms.Of(Measure.Drain).Value} + buffer {grace.Terms.Of(Measure.Buffer).Value}{cap}.", edits);
+                $"Set terminationGracePeriodSeconds to {required} s: preStop and delay {grace.Terms.Of(Measure.StopListening).Value} + drain {grace.Terms.Of(Measure.Drain).Value} + buffer {grace.Terms.Of(Measure.Buffer).Value}{cap}.", edits) with { IsPartial = cap.Length > 0 };
     }
 }
