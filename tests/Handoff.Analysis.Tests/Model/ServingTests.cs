@@ -161,6 +161,19 @@ public sealed class ServingTests
     }
 
     [Fact]
+    public void Analyze_ShellFormCommandOnAnExporterSidecarOfAServingWorkload_DropsToInfoNamingTheContainer()
+    {
+        var sidecar = Exporter.Replace("image: example/exporter:1", "image: example/exporter:1\n          command: [\"sh\", \"-c\", \"exporter --port 9100\"]", StringComparison.Ordinal);
+        var yaml = sidecar + "\n---\n" + Service("app", "    - {name: http, port: 80, targetPort: http}\n    - {name: metrics, port: 9100, targetPort: metrics}\n");
+
+        var finding = Analyzer.Analyze(ManifestSet.FromText(yaml)).Findings.Single(f => f.RuleId == "HO401");
+
+        finding.Container.ShouldBe("exporter");
+        finding.Severity.ShouldBe(Severity.Info);
+        finding.Message.ShouldEndWith("(Info: no Service port carrying user traffic targets container 'exporter'.)");
+    }
+
+    [Fact]
     public void Analyze_MetricsOnlyService_BringsNoTrafficRule()
     {
         var result = Analyzer.Analyze(ManifestSet.FromText(Exporter + "\n---\n" + Service("app-metrics", "    - {name: metrics, port: 9100, targetPort: metrics}\n")));
