@@ -124,6 +124,20 @@ public sealed class ServingTests
         workload.Serving.Reason.ShouldBe("serving: Ingress 'web' -> headless Service 'app'");
     }
 
+    [Fact]
+    public void Analyze_IngressToHeadlessService_HasNoKubeProxyPlane()
+    {
+        // kube-proxy programs nothing for a headless Service; the ingress controller routes to the pod IPs itself.
+        var ingress = "\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: monitoring}\nspec:\n  ingressClassName: nginx\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend: {service: {name: app, port: {name: http}}}\n";
+        var yaml = Exporter + "\n---\n" + Service("app", "    - {name: http, port: 8080, targetPort: http}\n", "  clusterIP: None\n") + ingress;
+
+        var budget = Analyzer.Analyze(ManifestSet.FromText(yaml)).Budgets.Single();
+
+        budget.Profile.Profile.Id.ShouldBe("ingress-nginx");
+        budget.Planes.ShouldNotBeEmpty();
+        budget.Planes.ShouldAllBe(p => p.Kind != Handoff.Analysis.Timing.PlaneKind.KubeProxy);
+    }
+
     private const string ShellWorker = """
         apiVersion: apps/v1
         kind: Deployment
