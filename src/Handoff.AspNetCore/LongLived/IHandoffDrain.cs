@@ -4,7 +4,7 @@ namespace Handoff.AspNetCore;
 
 /// <summary>
 /// The drain as app code sees it: when it starts, and when a long-lived connection's turn to close has come. Resolve
-/// it from dependency injection, or use <see cref="HandoffHttpContextExtensions.GetHandoffCloseToken"/> in a handler.
+/// it from dependency injection, or use <see cref="Microsoft.AspNetCore.Http.HandoffHttpContextExtensions.GetHandoffCloseToken"/> in a handler.
 /// </summary>
 public interface IHandoffDrain
 {
@@ -19,18 +19,4 @@ public interface IHandoffDrain
     /// </summary>
     /// <param name="context">The request; calling again for the same request returns the same token.</param>
     CancellationToken RegisterLongLived(HttpContext context);
-}
-
-/// <summary>Access to the drain from a request handler.</summary>
-public static class HandoffHttpContextExtensions
-{
-    /// <summary>Registers this request as a long-lived connection and returns the token that fires at its turn to close.</summary>
-    /// <exception cref="InvalidOperationException">AddHandoff was not called.</exception>
-    public static CancellationToken GetHandoffCloseToken(this HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var drain = context.RequestServices.GetService(typeof(IHandoffDrain)) as IHandoffDrain
-            ?? throw new InvalidOperationException("GetHandoffCloseToken needs services.AddHandoff().");
-        return drain.RegisterLongLived(context);
-    }
 }

@@ -23,7 +23,7 @@ public sealed class LongLivedConnectionOptions
     /// <summary>Gets or sets whether the library closes accepted WebSockets itself (close frame 1001, going away).</summary>
     /// <remarks>
     /// Defaults to <see langword="true"/>. Set it to <see langword="false"/> when the app closes its sockets itself
-    /// from <see cref="HandoffHttpContextExtensions.GetHandoffCloseToken"/>.
+    /// from <see cref="Microsoft.AspNetCore.Http.HandoffHttpContextExtensions.GetHandoffCloseToken"/>.
     /// </remarks>
     public bool CloseWebSockets { get; set; } = true;
 
