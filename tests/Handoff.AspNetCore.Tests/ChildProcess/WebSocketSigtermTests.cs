@@ -20,11 +20,11 @@ public sealed class WebSocketSigtermTests
             ["Handoff__DrainTimeoutSeconds"] = "6",
             ["Handoff__LongLivedConnections__CloseWindowSeconds"] = "1.5",
         });
-        var clients = await ConnectAsync(app.BaseAddress);
+        var clients = await WebSocketClients.ConnectAsync(app.BaseAddress, Sockets);
 
         var signalled = Stopwatch.GetTimestamp();
         app.Signal(SampleProcess.SigTerm);
-        var ends = await Task.WhenAll(clients.Select(c => ReadUntilEndAsync(c, signalled)));
+        var ends = await Task.WhenAll(clients.Select(c => WebSocketClients.ReadUntilEndAsync(c, signalled)));
         var exitCode = await app.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         exitCode.ShouldBe(0);
@@ -33,7 +33,7 @@ public sealed class WebSocketSigtermTests
         (times[^1] - times[0]).ShouldBeGreaterThan(0.5, $"closes not spread: {string.Join(", ", times)}");
         app.Output.ShouldContain(l => l.Contains("[3030]") && l.Contains($"Closing {Sockets} long-lived connections"), string.Join(Environment.NewLine, app.Output));
         app.Output.ShouldNotContain(l => l.Contains("[3031]"));
-        Dispose(clients);
+        WebSocketClients.DisposeAll(clients);
     }
 
     [Fact]
@@ -44,67 +44,17 @@ public sealed class WebSocketSigtermTests
             ["Sample__UseHandoff"] = "false",
             ["Sample__ShutdownTimeoutSeconds"] = "1",
         });
-        var clients = await ConnectAsync(app.BaseAddress);
+        var clients = await WebSocketClients.ConnectAsync(app.BaseAddress, Sockets);
 
         var signalled = Stopwatch.GetTimestamp();
         app.Signal(SampleProcess.SigTerm);
-        var ends = await Task.WhenAll(clients.Select(c => ReadUntilEndAsync(c, signalled)));
+        var ends = await Task.WhenAll(clients.Select(c => WebSocketClients.ReadUntilEndAsync(c, signalled)));
         await app.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         // No close frame at all: a browser reports 1006 (abnormal closure), and all of them end together.
         ends.ShouldAllBe(e => e.Status == null && e.Abnormal, string.Join(", ", ends.Select(e => e.ToString())));
         var times = ends.Select(e => e.Seconds).Order().ToList();
         (times[^1] - times[0]).ShouldBeLessThan(0.5, $"aborts should come together: {string.Join(", ", times)}");
-        Dispose(clients);
+        WebSocketClients.DisposeAll(clients);
     }
-
-    private static async Task<List<ClientWebSocket>> ConnectAsync(Uri baseAddress)
-    {
-        var uri = new UriBuilder(baseAddress) { Scheme = "ws", Path = "/ws" }.Uri;
-        var clients = new List<ClientWebSocket>();
-        for (var i = 0; i < Sockets; i++)
-        {
-            var client = new ClientWebSocket();
-            await client.ConnectAsync(uri, CancellationToken.None);
-            await client.SendAsync("ping"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-            var echo = new byte[16];
-            (await client.ReceiveAsync(echo, CancellationToken.None)).Count.ShouldBe(4);
-            clients.Add(client);
-        }
-
-        return clients;
-    }
-
-    private static async Task<SocketEnd> ReadUntilEndAsync(ClientWebSocket client, long since)
-    {
-        var buffer = new byte[256];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            while (true)
-            {
-                var result = await client.ReceiveAsync(buffer, timeout.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    var seconds = Stopwatch.GetElapsedTime(since).TotalSeconds;
-                    await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
-                    return new SocketEnd(result.CloseStatus, seconds, Abnormal: false);
-                }
-            }
-        }
-        catch (WebSocketException)
-        {
-            return new SocketEnd(null, Stopwatch.GetElapsedTime(since).TotalSeconds, Abnormal: true);
-        }
-    }
-
-    private static void Dispose(List<ClientWebSocket> clients)
-    {
-        foreach (var client in clients)
-        {
-            client.Dispose();
-        }
-    }
-
-    private sealed record SocketEnd(WebSocketCloseStatus? Status, double Seconds, bool Abnormal);
 }

@@ -27,11 +27,11 @@ public sealed class WebSocketDrainTests
             o.DrainTimeoutSeconds = 8;
             o.LongLivedConnections.CloseWindowSeconds = 2;
         });
-        var clients = await ConnectAsync(app.BaseAddress, Sockets);
+        var clients = await WebSocketClients.ConnectAsync(app.BaseAddress, Sockets);
 
         var stopStarted = Stopwatch.GetTimestamp();
         var stopping = app.BeginStopAsync();
-        var ends = await Task.WhenAll(clients.Select(c => ReadUntilEndAsync(c, stopStarted)));
+        var ends = await Task.WhenAll(clients.Select(c => WebSocketClients.ReadUntilEndAsync(c, stopStarted)));
         await stopping.WaitAsync(TimeSpan.FromSeconds(15));
 
         ends.ShouldAllBe(e => e.Status == WebSocketCloseStatus.EndpointUnavailable, string.Join(", ", ends.Select(e => e.ToString())));
@@ -41,7 +41,7 @@ public sealed class WebSocketDrainTests
         var longLived = app.App.Services.GetRequiredService<LongLivedConnections>();
         longLived.ClosedGracefully.ShouldBe(Sockets);
         longLived.Aborted.ShouldBe(0);
-        Dispose(clients);
+        WebSocketClients.DisposeAll(clients);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class WebSocketDrainTests
             o.DrainTimeoutSeconds = 1.5;
             o.LongLivedConnections.CloseWindowSeconds = 0.5;
         });
-        var clients = await ConnectAsync(app.BaseAddress, 1);
+        var clients = await WebSocketClients.ConnectAsync(app.BaseAddress, 1);
 
         // The client reads nothing, so it never answers the server's close frame and the app's receive waits.
         await app.BeginStopAsync().WaitAsync(TimeSpan.FromSeconds(15));
@@ -60,7 +60,7 @@ public sealed class WebSocketDrainTests
         var longLived = app.App.Services.GetRequiredService<LongLivedConnections>();
         longLived.Aborted.ShouldBe(1);
         longLived.ClosedGracefully.ShouldBe(0);
-        Dispose(clients);
+        WebSocketClients.DisposeAll(clients);
     }
 
     [Fact]
@@ -86,15 +86,15 @@ public sealed class WebSocketDrainTests
         });
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        var clients = await ConnectAsync(address, 3);
+        var clients = await WebSocketClients.ConnectAsync(address, 3);
 
         var stopStarted = Stopwatch.GetTimestamp();
         var stopping = Task.Run(() => app.StopAsync());
-        var ends = await Task.WhenAll(clients.Select(c => ReadUntilEndAsync(c, stopStarted)));
+        var ends = await Task.WhenAll(clients.Select(c => WebSocketClients.ReadUntilEndAsync(c, stopStarted)));
         await stopping.WaitAsync(TimeSpan.FromSeconds(15));
 
         ends.ShouldAllBe(e => e.Status == null && e.Abnormal, string.Join(", ", ends.Select(e => e.ToString())));
-        Dispose(clients);
+        WebSocketClients.DisposeAll(clients);
     }
 
     [Fact]
@@ -125,57 +125,4 @@ public sealed class WebSocketDrainTests
         longLived.ClosedGracefully.ShouldBe(1);
         longLived.Aborted.ShouldBe(0);
     }
-
-    private static async Task<List<ClientWebSocket>> ConnectAsync(Uri baseAddress, int count)
-    {
-        var uri = new UriBuilder(baseAddress) { Scheme = "ws", Path = "/ws" }.Uri;
-        var clients = new List<ClientWebSocket>();
-        for (var i = 0; i < count; i++)
-        {
-            var client = new ClientWebSocket();
-            await client.ConnectAsync(uri, CancellationToken.None);
-            var hello = "hello"u8.ToArray();
-            await client.SendAsync(hello, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-            var echo = new byte[16];
-            var result = await client.ReceiveAsync(echo, CancellationToken.None);
-            result.Count.ShouldBe(hello.Length);
-            clients.Add(client);
-        }
-
-        return clients;
-    }
-
-    /// <summary>Reads until the connection ends: a close frame (answered, as browsers do) or an abnormal end.</summary>
-    private static async Task<SocketEnd> ReadUntilEndAsync(ClientWebSocket client, long since)
-    {
-        var buffer = new byte[256];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(12));
-        try
-        {
-            while (true)
-            {
-                var result = await client.ReceiveAsync(buffer, timeout.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    var seconds = Stopwatch.GetElapsedTime(since).TotalSeconds;
-                    await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
-                    return new SocketEnd(result.CloseStatus, seconds, Abnormal: false);
-                }
-            }
-        }
-        catch (WebSocketException)
-        {
-            return new SocketEnd(null, Stopwatch.GetElapsedTime(since).TotalSeconds, Abnormal: true);
-        }
-    }
-
-    private static void Dispose(List<ClientWebSocket> clients)
-    {
-        foreach (var client in clients)
-        {
-            client.Dispose();
-        }
-    }
-
-    private sealed record SocketEnd(WebSocketCloseStatus? Status, double Seconds, bool Abnormal);
 }
