@@ -31,8 +31,9 @@ public sealed class HO208PdbUnhealthyEvictionPolicy : IRule
         }
 
         // Only budgets that select a workload of the input: one that selects nothing blocks nothing.
-        var budgets = context.Model.Workloads.SelectMany(w => w.DisruptionBudgets).Distinct().ToList();
-        foreach (var budget in context.Model.DisruptionBudgets.Where(budgets.Contains))
+        // A set by identity: a list here made the rule quadratic in the number of budgets (2,500 budgets: 6 million record comparisons).
+        var selecting = new HashSet<Model.PodDisruptionBudget>(context.Model.Workloads.SelectMany(w => w.DisruptionBudgets), ReferenceEqualityComparer.Instance);
+        foreach (var budget in context.Model.DisruptionBudgets.Where(selecting.Contains))
         {
             if (budget.UnhealthyPodEvictionPolicy == "AlwaysAllow")
             {
