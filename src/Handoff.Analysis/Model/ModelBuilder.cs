@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Handoff.Analysis.Input;
 using Handoff.Analysis.Manifests;
 using Handoff.Analysis.Yaml;
@@ -182,10 +183,13 @@ internal static class ModelBuilder
 
         // Ingresses and routes name a Service by namespace and name; two apps in one tree may both have Service 'api'.
         var servicesByName = services.ToLookup(s => (s.Object.Namespace, s.Object.Name));
-        var ingressPairs = ingresses.SelectMany(i => i.Backends.SelectMany(b => servicesByName[(b.Namespace, b.ServiceName)].Select(s => (Service: s, Ingress: i)))).Distinct().ToList();
-        var routePairs = routes.SelectMany(r => r.Backends.SelectMany(b => servicesByName[(b.Namespace, b.ServiceName)].Select(s => (Service: s, Route: r)))).Distinct().ToList();
-        var ingressesByService = Units.Prefer(ingressPairs, p => p.Service.Object, p => p.Ingress.Object).ToLookup(p => p.Service, p => p.Ingress);
-        var routesByService = Units.Prefer(routePairs, p => p.Service.Object, p => p.Route.Object).ToLookup(p => p.Service, p => p.Route);
+        // Model records are told apart by identity: their value equality hashes every field, which showed in profiles.
+        var ingressPairs = ingresses.SelectMany(i => i.Backends.SelectMany(b => servicesByName[(b.Namespace, b.ServiceName)].Select(s => (Service: s, Ingress: i))))
+            .Distinct<(Service Service, Ingress Ingress)>(IdentityPair<Service, Ingress>.Comparer).ToList();
+        var routePairs = routes.SelectMany(r => r.Backends.SelectMany(b => servicesByName[(b.Namespace, b.ServiceName)].Select(s => (Service: s, Route: r))))
+            .Distinct<(Service Service, HttpRoute Route)>(IdentityPair<Service, HttpRoute>.Comparer).ToList();
+        var ingressesByService = Units.Prefer(ingressPairs, p => p.Service.Object, p => p.Ingress.Object).ToLookup(p => p.Service, p => p.Ingress, ReferenceEqualityComparer.Instance);
+        var routesByService = Units.Prefer(routePairs, p => p.Service.Object, p => p.Route.Object).ToLookup(p => p.Service, p => p.Route, ReferenceEqualityComparer.Instance);
 
         var workloadsByTarget = workloads.ToLookup(w => (w.Object.Namespace, w.Kind, w.Name));
         var autoscalerPairs = autoscalers.SelectMany(a => workloadsByTarget[(a.Object.Namespace, a.TargetKind, a.TargetName)].Select(w => (Workload: w, Autoscaler: a))).ToList();
@@ -267,6 +271,18 @@ internal static class ModelBuilder
 
             list.Add(entry);
         }
+    }
+
+    /// <summary>Pairs of model records, equal when both are the same instances.</summary>
+    private sealed class IdentityPair<TA, TB> : IEqualityComparer<(TA, TB)>
+        where TA : class
+        where TB : class
+    {
+        public static IdentityPair<TA, TB> Comparer { get; } = new();
+
+        public bool Equals((TA, TB) x, (TA, TB) y) => ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2);
+
+        public int GetHashCode((TA, TB) obj) => HashCode.Combine(RuntimeHelpers.GetHashCode(obj.Item1), RuntimeHelpers.GetHashCode(obj.Item2));
     }
 
     private static void AddDistinct<T>(List<T> list, IEnumerable<T> items)

@@ -11,7 +11,7 @@ namespace Handoff.Analysis.Rules;
 /// <param name="Container">The container, when the finding is about one.</param>
 public sealed record Finding(RuleDescriptor Rule, Severity Severity, string Message, SourceLocation Location, ObjectRef Object, string? Container)
 {
-    /// <summary>The violation the finding reports, or null for a rule that still writes its message itself.</summary>
+    /// <summary>The violation the finding reports (every built-in rule reports one); null only for a finding made by hand.</summary>
     public Violation? Violation { get; init; }
 
     /// <summary>The rule's id.</summary>

@@ -9,7 +9,7 @@ namespace Handoff.Analysis.Rules;
 /// requirement and the observed terms, the names from the violation's object and container. Names are quoted as 'x',
 /// numbers carry units, sentences end with a period.
 /// </summary>
-public static class Messages
+public static partial class Messages
 {
     /// <summary>The message of a violation.</summary>
     /// <exception cref="InvalidOperationException">The rule has no renderer here, or the violation lacks a term its message needs (a bug).</exception>
@@ -23,6 +23,10 @@ public static class Messages
             "HO103" => HO103(violation, (Forbidden)violation.Requirement),
             "HO104" => HO104((AtLeast)violation.Requirement),
             "HO105" => HO105(violation, (Below)violation.Requirement),
+            "HO106" => HO106(violation, (Below)violation.Requirement),
+            "HO107" => HO107(violation),
+            "HO108" => HO108(violation, (AtLeast)violation.Requirement),
+            "HO109" => HO109(violation, (EqualTo)violation.Requirement),
             "HO110" => HO110(violation),
             "HO201" => HO201(violation),
             "HO202" => HO202(violation, (EqualTo)violation.Requirement),
@@ -30,6 +34,8 @@ public static class Messages
             "HO204" => HO204(violation, violation.Requirement),
             "HO205" => HO205(violation),
             "HO206" => HO206(violation),
+            "HO207" => HO207(violation, (Forbidden)violation.Requirement),
+            "HO208" => HO208(violation, (EqualTo)violation.Requirement),
             "HO301" => $"Container '{ContainerName(violation)}' has no readinessProbe: new pods get traffic before the app listens, and a pod that cannot serve stays in rotation.",
             "HO302" => $"Container '{ContainerName(violation)}' uses {((DiffersFrom)violation.Requirement).Actual} for both liveness and readiness: when readiness fails during shutdown or a dependency outage, the kubelet also restarts the container.",
             "HO303" => $"The {violation.Case} probe of container '{ContainerName(violation)}' requests '/': it cannot tell a shutting-down app from a healthy one and may be slow or redirect.",
@@ -37,8 +43,15 @@ public static class Messages
             "HO305" => $"Container '{ContainerName(violation)}' has a livenessProbe but no startupProbe: a slow start can be killed by liveness before the app is up.",
             "HO209" => HO209(violation, (EqualTo)violation.Requirement),
             "HO306" => HO306(violation, (Forbidden)violation.Requirement),
-            "HO601" => $"Service '{violation.Object.Name}' has targetPort '{((Forbidden)violation.Requirement).Actual}', which no container of {WorkloadOf(violation).Kind} '{WorkloadOf(violation).Name}' declares{(violation.Evidence is { } names ? $" (they declare {names})" : " (they declare no named port)")}: the endpoints of that port list no pod, so its traffic is dropped.",
-            "HO602" => $"Service '{violation.Object.Name}' selects {((Forbidden)violation.Requirement).Actual}, but no workload in namespace '{violation.Object.Namespace}' of the input has pods with those labels: its endpoints stay empty unless the pods come from elsewhere.",
+            "HO601" => $"Service '{ObjectOf(violation).Name}' has targetPort '{((Forbidden)violation.Requirement).Actual}', which no container of {WorkloadOf(violation).Kind} '{WorkloadOf(violation).Name}' declares{(violation.Evidence is { } names ? $" (they declare {names})" : " (they declare no named port)")}: the endpoints of that port list no pod, so its traffic is dropped.",
+            "HO602" => $"Service '{ObjectOf(violation).Name}' selects {((Forbidden)violation.Requirement).Actual}, but no workload in namespace '{ObjectOf(violation).Namespace}' of the input has pods with those labels: its endpoints stay empty unless the pods come from elsewhere.",
+            "HO401" => HO401(violation, (Forbidden)violation.Requirement),
+            "HO402" => HO402(violation, (Forbidden)violation.Requirement),
+            "HO403" => HO403(violation, (Forbidden)violation.Requirement),
+            "HO404" => HO404(violation, (EqualTo)violation.Requirement),
+            "HO405" => HO405(violation, (AtLeast)violation.Requirement),
+            "HO501" => HO501(violation, (EqualTo)violation.Requirement),
+            "HO502" => HO502(violation, (AtLeast)violation.Requirement),
             _ => throw new InvalidOperationException($"No message renderer for {violation.Rule.Id}."),
         };
     }
@@ -82,6 +95,8 @@ public static class Messages
     private static string ContainerName(Violation v) => v.Container?.Name ?? throw new InvalidOperationException($"{v.Rule.Id} needs a container.");
 
     private static Workload WorkloadOf(Violation v) => v.Workload ?? throw new InvalidOperationException($"{v.Rule.Id} needs a workload.");
+
+    private static Manifests.KubeObject ObjectOf(Violation v) => v.Object ?? throw new InvalidOperationException($"{v.Rule.Id} needs an object.");
 
     private static string HO101(Violation v, AtLeast r) =>
         $"Container '{ContainerName(v)}' gets SIGTERM at t=0 s, but {(v.Evidence is { } given ? $"your propagation ({given})" : $"the {v.Profile} profile")} keeps sending it new requests for up to {r.Terms.Of(Measure.Propagation).Value}; add a preStop sleep of at least {r.Terms.Of(Measure.Propagation).Value}.";
@@ -160,6 +175,13 @@ public static class Messages
     private static string HO204(Violation v, Requirement r)
     {
         var workload = WorkloadOf(v);
+        if (v.Case == "autoscaler-floor")
+        {
+            var floor = ((AtLeast)r).Actual.Value;
+            return $"{ObjectOf(v).Kind} '{ObjectOf(v).Name}' lets {workload.Kind} '{workload.Name}' scale down to {Number(floor)} replica{(floor == 1 ? string.Empty : "s")} ({v.Evidence}): " +
+                (floor == 0 ? "an idle period leaves no pod, and the first request waits for one to start." : "a node drain or eviction then leaves nothing to serve.");
+        }
+
         if (r is not AtLeast replicas)
         {
             return $"Pod '{workload.Name}' serves traffic as a bare Pod: it is a single replica with no controller to replace it; run it from a Deployment with 2 or more replicas.";
@@ -172,7 +194,21 @@ public static class Messages
     private static string HO205(Violation v)
     {
         var workload = WorkloadOf(v);
-        return $"No PodDisruptionBudget in namespace '{v.Object.Namespace}' selects the pods of {workload.Kind} '{workload.Name}': a node drain may evict all {Number(v.Observed.Of(Measure.Replicas).Value.Value)} at once.";
+        return $"No PodDisruptionBudget in namespace '{ObjectOf(v).Namespace}' selects the pods of {workload.Kind} '{workload.Name}': a node drain may evict all {Number(v.Observed.Of(Measure.Replicas).Value.Value)} at once.";
+    }
+
+    private static string HO207(Violation v, Forbidden r)
+    {
+        var workload = WorkloadOf(v);
+        var autoscaler = v.Related[0];
+        return $"{workload.Kind} '{workload.Name}' sets spec.replicas {r.Actual}, but {autoscaler.Kind} '{autoscaler.Name}' manages its count (floor {Number(v.Observed.Of(Measure.Replicas, "floor").Value.Value)}): " +
+            $"each 'kubectl apply' sets it back to {r.Actual}, which scales a busy workload down during the deploy until the autoscaler scales it up again.";
+    }
+
+    private static string HO208(Violation v, EqualTo r)
+    {
+        var written = r.Defaulted ? $"keeps the default unhealthyPodEvictionPolicy ({r.Actual})" : $"sets unhealthyPodEvictionPolicy '{r.Actual}'";
+        return $"PodDisruptionBudget '{ObjectOf(v).Name}' {written}: a selected pod that runs but is not ready can be evicted only while the budget is healthy, so one crash-looping pod can stall a node drain.";
     }
 
     private static string HO304(Violation v, AtLeast r)
@@ -186,7 +222,7 @@ public static class Messages
     {
         var workload = WorkloadOf(v);
         return v.Requirement is Below { } min
-            ? $"PodDisruptionBudget '{v.Object.Name}' keeps minAvailable {v.Evidence} of {Number(min.Limit.Value)} replicas of {workload.Kind} '{workload.Name}' available: no pod may ever be evicted, so node drains hang."
-            : $"PodDisruptionBudget '{v.Object.Name}' sets maxUnavailable {v.Evidence} for {workload.Kind} '{workload.Name}': no pod may ever be evicted, so node drains hang.";
+            ? $"PodDisruptionBudget '{ObjectOf(v).Name}' keeps minAvailable {v.Evidence} of {Number(min.Limit.Value)} replicas of {workload.Kind} '{workload.Name}' available: no pod may ever be evicted, so node drains hang."
+            : $"PodDisruptionBudget '{ObjectOf(v).Name}' sets maxUnavailable {v.Evidence} for {workload.Kind} '{workload.Name}': no pod may ever be evicted, so node drains hang.";
     }
 }

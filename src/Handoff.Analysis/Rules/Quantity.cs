@@ -74,6 +74,15 @@ public enum Measure
     /// <summary>The time left for the drain between stop-listening and SIGKILL.</summary>
     DrainWindow,
 
+    /// <summary>A load balancer's idle timeout (the AWS ALB's idle_timeout.timeout_seconds).</summary>
+    IdleTimeout,
+
+    /// <summary>GKE's connectionDraining.drainingTimeoutSec.</summary>
+    DrainingTimeout,
+
+    /// <summary>How long GKE takes to detach a NEG endpoint, from the profile.</summary>
+    NegDetach,
+
     /// <summary>The replicas a workload runs.</summary>
     Replicas,
 

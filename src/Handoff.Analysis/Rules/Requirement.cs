@@ -12,11 +12,14 @@ public enum FieldScope
     /// <summary>From the violation's container ("lifecycle.preStop.sleep.seconds").</summary>
     Container,
 
-    /// <summary>A Handoff annotation on the object or its pod template; the path is the annotation's key.</summary>
+    /// <summary>An annotation on the object or its pod template (Handoff's own, or a controller's such as 'proxy.istio.io/config'); the path is the annotation's key.</summary>
     Annotation,
 
     /// <summary>Another object linked to this one; the path starts with its kind ("PodDisruptionBudget.spec.maxUnavailable").</summary>
     Related,
+
+    /// <summary>An instruction of the image's Dockerfile (final stage); the path is its keyword ("STOPSIGNAL").</summary>
+    Dockerfile,
 }
 
 /// <summary>A field of the Kubernetes API, relative to a scope.</summary>
@@ -109,7 +112,15 @@ public sealed record Forbidden(ApiField Field, string Actual) : Requirement(Fiel
 {
     /// <summary>What to write instead, when one value does the same job (a native sleep of 5 s for an exec 'sleep 5'); null otherwise.</summary>
     public Replacement? Replacement { get; init; }
+
+    /// <summary>Where <see cref="Actual"/> is written when it is not in the field itself (the last line of an entrypoint script the field runs); null when it is.</summary>
+    public ScriptLine? WrittenIn { get; init; }
 }
+
+/// <summary>A line of a script read from the build context.</summary>
+/// <param name="Script">The script's path as messages print it.</param>
+/// <param name="Line">The 1-based line.</param>
+public sealed record ScriptLine(string Script, int Line);
 
 /// <summary>A value that replaces a forbidden one.</summary>
 /// <param name="Field">The field to write.</param>

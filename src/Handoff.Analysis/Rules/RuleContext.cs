@@ -34,14 +34,6 @@ public sealed class RuleContext
         ArgumentNullException.ThrowIfNull(violation);
         return violation.ToFinding();
     }
-
-    /// <summary>Makes a finding about an object at a node.</summary>
-    public static Finding Report(RuleDescriptor rule, KubeObject obj, YNode? at, string message, string? container = null, Severity? severity = null)
-    {
-        ArgumentNullException.ThrowIfNull(rule);
-        ArgumentNullException.ThrowIfNull(obj);
-        return new Finding(rule, severity ?? rule.Severity, message, obj.LocationOf(at), obj.Ref, container);
-    }
 }
 
 /// <summary>A rule's view of one workload.</summary>
@@ -82,8 +74,4 @@ public sealed class WorkloadContext
         ArgumentNullException.ThrowIfNull(violation);
         return violation.Rule == _rule ? violation.ToFinding() : throw new ArgumentException($"A violation of {violation.Rule.Id} reported by {_rule.Id}.", nameof(violation));
     }
-
-    /// <summary>Makes a finding about this workload at <paramref name="at"/> (the object when null).</summary>
-    public Finding Report(YNode? at, string message, Container? container = null, Severity? severity = null) =>
-        RuleContext.Report(_rule, Workload.Object, at, message, container?.Name, severity);
 }

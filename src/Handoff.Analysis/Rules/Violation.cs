@@ -1,3 +1,4 @@
+using Handoff.Analysis.Dockerfiles;
 using Handoff.Analysis.Manifests;
 using Handoff.Analysis.Model;
 using Handoff.Analysis.Yaml;
@@ -26,14 +27,20 @@ public sealed record Supersession(string RuleId, SupersessionScope Scope, string
 /// the admission policy are all rendered from it; none of them works the requirement out again.
 /// </summary>
 /// <param name="Rule">The rule.</param>
-/// <param name="Object">The object the violation is about (a workload, or a PodDisruptionBudget, a Service...).</param>
+/// <param name="Object">The object the violation is about (a workload, or a PodDisruptionBudget, a Service...); null for a violation in a Dockerfile (<see cref="Dockerfile"/>).</param>
 /// <param name="Requirement">What the rule requires of which field, and what the field holds.</param>
-public sealed record Violation(RuleDescriptor Rule, KubeObject Object, Requirement Requirement)
+public sealed record Violation(RuleDescriptor Rule, KubeObject? Object, Requirement Requirement)
 {
+    /// <summary>The Dockerfile instruction the violation is about, when it is in an image's build, not in a manifest.</summary>
+    public DockerfileSite? Dockerfile { get; init; }
+
+    /// <summary>Other objects the violation involves and its message names (the Service a health check belongs to, the autoscaler that owns the replica count).</summary>
+    public IReadOnlyList<KubeObject> Related { get; init; } = [];
+
     /// <summary>The node the finding points to; null for the object itself.</summary>
     public YNode? At { get; init; }
 
-    /// <summary>The container, when the violation is about one.</summary>
+    /// <summary>The container, when the violation is about one (or its message names one); the finding names it only when it points into the workload that runs the container, not into a Service or a policy.</summary>
     public Container? Container { get; init; }
 
     /// <summary>The workload the object belongs to (itself, or the workload a PodDisruptionBudget selects); null for objects outside workloads.</summary>
@@ -72,7 +79,42 @@ public sealed record Violation(RuleDescriptor Rule, KubeObject Object, Requireme
     /// <summary>What a fixer writes: <see cref="Remedy"/>, else <see cref="Requirement"/>.</summary>
     public Requirement FixRequirement => Remedy ?? Requirement;
 
+    /// <summary>A violation at an instruction of a Dockerfile.</summary>
+    public static Violation InDockerfile(RuleDescriptor rule, DockerfileSite site, Requirement requirement) => new(rule, null, requirement) { Dockerfile = site };
+
     /// <summary>The finding reported for this violation, its message rendered by <see cref="Messages"/>.</summary>
-    public Finding ToFinding() =>
-        new(Rule, EffectiveSeverity, Messages.Render(this), Object.LocationOf(At), Object.Ref, Container?.Name) { Violation = this };
+    /// <exception cref="InvalidOperationException">The violation names neither an object nor a Dockerfile (a bug in the rule).</exception>
+    public Finding ToFinding()
+    {
+        var (location, subject) = (Object, Dockerfile) switch
+        {
+            ({ } obj, _) => (obj.LocationOf(At), obj.Ref),
+            (null, { } site) => (site.Location, site.Ref),
+            _ => throw new InvalidOperationException($"A violation of {Rule.Id} names no object and no Dockerfile."),
+        };
+        var container = Workload is null || ReferenceEquals(Object, Workload.Object) ? Container?.Name : null;
+        return new(Rule, EffectiveSeverity, Messages.Render(this), location, subject, container) { Violation = this };
+    }
+}
+
+/// <summary>An instruction of a Dockerfile, where a violation about an image's build points.</summary>
+/// <param name="File">The Dockerfile's display name.</param>
+/// <param name="Instruction">The instruction.</param>
+public sealed record DockerfileSite(string File, DockerInstruction Instruction)
+{
+    /// <summary>The instruction's place in the input.</summary>
+    public SourceLocation Location => new(File, Instruction.Line, Instruction.Column);
+
+    /// <summary>
+    /// How a Dockerfile is named where findings name objects: kind "Dockerfile", its directory as the namespace and
+    /// its file name as the name, so that text output reads "Dockerfile samples/docker/Dockerfile".
+    /// </summary>
+    public ObjectRef Ref
+    {
+        get
+        {
+            var directory = Path.GetDirectoryName(File);
+            return new ObjectRef("Dockerfile", string.IsNullOrEmpty(directory) ? "." : directory.Replace('\\', '/'), Path.GetFileName(File));
+        }
+    }
 }

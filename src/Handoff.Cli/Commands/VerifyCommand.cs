@@ -151,7 +151,7 @@ internal static class VerifyCommand
             LiveVerifyResult result;
             try
             {
-                result = await LiveVerifier.RunAsync(preflight.Kubectl!, preflight, options, TimeProvider.System, new StderrProgress(), ct);
+                result = await LiveVerifier.RunAsync(preflight.Cluster!, preflight, options, TimeProvider.System, new StderrProgress(), ct);
             }
             catch (Exception exception) when (exception is KubectlException or BaselineFailedException)
             {

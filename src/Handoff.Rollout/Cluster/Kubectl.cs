@@ -10,19 +10,27 @@ namespace Handoff.Rollout.Cluster;
 /// already has (gke-gcloud-auth-plugin, aws eks get-token, OIDC, client certificates). Every call gets the same
 /// --context; namespaced calls also get --namespace.
 /// </remarks>
-public sealed class Kubectl
+public sealed class Kubectl : IClusterClient
 {
     private readonly KubectlOptions _options;
     private readonly string _executable;
+    private readonly TimeProvider _time;
 
-    private Kubectl(KubectlOptions options, string executable)
+    private Kubectl(KubectlOptions options, string executable, TimeProvider time)
     {
         _options = options;
         _executable = executable;
+        _time = time;
     }
 
     /// <summary>The options this runner was made with.</summary>
     public KubectlOptions Options => _options;
+
+    /// <inheritdoc/>
+    public string? Context => _options.Context;
+
+    /// <inheritdoc/>
+    public string? Namespace => _options.Namespace;
 
     /// <summary>The resolved path of the kubectl executable.</summary>
     public string Executable => _executable;
@@ -30,9 +38,16 @@ public sealed class Kubectl
     /// <summary>Finds the executable and returns a runner, or null with a user-facing reason.</summary>
     /// <param name="options">Which kubectl, context and namespace.</param>
     /// <param name="error">Why kubectl cannot be used, when the result is null.</param>
-    public static Kubectl? TryCreate(KubectlOptions options, out string? error)
+    public static Kubectl? TryCreate(KubectlOptions options, out string? error) => TryCreate(options, TimeProvider.System, out error);
+
+    /// <summary>Finds the executable and returns a runner whose call timeouts run on <paramref name="time"/>, or null with a user-facing reason.</summary>
+    /// <param name="options">Which kubectl, context and namespace.</param>
+    /// <param name="time">The clock the call timeouts wait on.</param>
+    /// <param name="error">Why kubectl cannot be used, when the result is null.</param>
+    public static Kubectl? TryCreate(KubectlOptions options, TimeProvider time, out string? error)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
         var resolved = ResolveExecutable(options.Path);
         if (resolved is null)
         {
@@ -43,7 +58,7 @@ public sealed class Kubectl
         }
 
         error = null;
-        return new Kubectl(options, resolved);
+        return new Kubectl(options, resolved, time);
     }
 
     /// <summary>Finds an executable by path, or by name on PATH; null when there is none.</summary>
@@ -96,13 +111,19 @@ public sealed class Kubectl
             Context = context,
             Namespace = @namespace,
             CallTimeout = _options.CallTimeout,
-        }, _executable);
+        }, _executable, _time);
+
+    /// <inheritdoc/>
+    IClusterClient IClusterClient.WithContext(string context, string @namespace) => WithContext(context, @namespace);
+
+    /// <inheritdoc/>
+    IWatchStream IClusterClient.StartStream(IReadOnlyList<string> arguments, bool namespaced) => StartStream(arguments, namespaced);
 
     private async Task<KubectlResult> RunCoreAsync(List<string> full, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var process = Start(full, _executable);
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
+        using var timer = new CancellationTokenSource(timeout, _time);
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         var stdout = process.StandardOutput.ReadToEndAsync(timeoutSource.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeoutSource.Token);
         try
@@ -128,7 +149,7 @@ public sealed class Kubectl
     public KubectlProcess StartStream(IReadOnlyList<string> arguments, bool namespaced)
     {
         var full = WithGlobalFlags(arguments, namespaced);
-        return new KubectlProcess(Start(full, _executable), full);
+        return new KubectlProcess(Start(full, _executable), full, _time);
     }
 
     /// <summary>The call as a user would type it, for messages (arguments with spaces are quoted).</summary>

@@ -5,17 +5,19 @@ namespace Handoff.Rollout.Cluster;
 
 /// <summary>A running kubectl call (a watch): its stdout as a stream, its stderr kept for messages.</summary>
 /// <remarks>Disposing kills the process and its children, so no watch outlives the run.</remarks>
-public sealed class KubectlProcess : IAsyncDisposable
+public sealed class KubectlProcess : IWatchStream
 {
     private const int MaxErrorChars = 4096;
 
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
     private readonly Task _stderrPump;
+    private readonly TimeProvider _time;
 
-    internal KubectlProcess(Process process, IReadOnlyList<string> arguments)
+    internal KubectlProcess(Process process, IReadOnlyList<string> arguments, TimeProvider time)
     {
         _process = process;
+        _time = time;
         Arguments = arguments;
         _stderrPump = PumpErrorsAsync();
     }
@@ -57,7 +59,7 @@ public sealed class KubectlProcess : IAsyncDisposable
         Kubectl.KillQuietly(_process);
         try
         {
-            await _stderrPump.WaitAsync(TimeSpan.FromSeconds(5));
+            await _stderrPump.WaitAsync(TimeSpan.FromSeconds(5), _time);
         }
         catch (TimeoutException)
         {

@@ -190,8 +190,8 @@ public sealed class LoadGenerator
 
     private static async Task RunClosedLoopAsync(Sender sender, LoadOptions options, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stop.CancelAfter(options.Duration);
+        using var duration = new CancellationTokenSource(options.Duration, sender.Time);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, duration.Token);
         var workers = Enumerable.Range(0, options.Connections).Select(async _ =>
         {
             await Task.Yield();
@@ -235,12 +235,15 @@ public sealed class LoadGenerator
 
     private sealed class Sender(HttpMessageInvoker invoker, LoadOptions options, RunClock clock, ConcurrentQueue<RequestRecord> records, LoadCounters counters)
     {
+        /// <summary>The time source the run's timeouts wait on.</summary>
+        public TimeProvider Time => clock.Time;
+
         public async Task SendAsync(CancellationToken cancellationToken)
         {
             var startStamp = clock.Timestamp();
             counters.OnSent();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.Timeout);
+            using var timer = new CancellationTokenSource(options.Timeout, clock.Time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
             RequestRecord record;
             try
             {

@@ -7,8 +7,8 @@ namespace Handoff.Rollout.Verify;
 /// <param name="Deployment">The Deployment, when every check passed.</param>
 /// <param name="Context">The kubeconfig context in use (the explicit one, or the current one).</param>
 /// <param name="Errors">One sentence per problem; empty when the run may start.</param>
-/// <param name="Kubectl">The runner with context and namespace pinned, for the run.</param>
-public sealed record PreflightResult(DeploymentInfo? Deployment, string Context, IReadOnlyList<string> Errors, Kubectl? Kubectl = null)
+/// <param name="Cluster">The cluster client with context and namespace pinned, for the run.</param>
+public sealed record PreflightResult(DeploymentInfo? Deployment, string Context, IReadOnlyList<string> Errors, IClusterClient? Cluster = null)
 {
     /// <summary>Whether the run may start.</summary>
     public bool Passed => Errors.Count == 0 && Deployment is not null;
@@ -42,12 +42,12 @@ public static class LivePreflight
     public static readonly LivePermission RestartPermission = new("patch", "deployments.apps", "kubectl rollout restart");
 
     /// <summary>Runs every check; errors are collected, not thrown.</summary>
-    /// <param name="kubectl">The runner (its options carry context and namespace).</param>
+    /// <param name="kubectl">The cluster client (it carries context and namespace).</param>
     /// <param name="deployment">The Deployment's name.</param>
     /// <param name="needsRestart">Whether the run will call 'kubectl rollout restart'.</param>
     /// <param name="cancellationToken">Stops the checks.</param>
     public static async Task<PreflightResult> RunAsync(
-        Kubectl kubectl, string deployment, bool needsRestart, CancellationToken cancellationToken)
+        IClusterClient kubectl, string deployment, bool needsRestart, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kubectl);
         ArgumentException.ThrowIfNullOrEmpty(deployment);
@@ -58,7 +58,7 @@ public static class LivePreflight
             return new PreflightResult(null, context, errors);
         }
 
-        var @namespace = kubectl.Options.Namespace ?? await ContextNamespaceAsync(kubectl, context, cancellationToken);
+        var @namespace = kubectl.Namespace ?? await ContextNamespaceAsync(kubectl, context, cancellationToken);
         kubectl = kubectl.WithContext(context, @namespace);
 
         var permissions = needsRestart ? [.. ReadPermissions, RestartPermission] : ReadPermissions;
@@ -72,7 +72,7 @@ public static class LivePreflight
         return new PreflightResult(info, context, errors, kubectl);
     }
 
-    private static async Task<string> CheckContextAsync(Kubectl kubectl, List<string> errors, CancellationToken cancellationToken)
+    private static async Task<string> CheckContextAsync(IClusterClient kubectl, List<string> errors, CancellationToken cancellationToken)
     {
         // 'config' subcommands read only the kubeconfig, so --context must not be appended to them.
         var contexts = await RunAsync(kubectl, ["config", "get-contexts", "--output", "name"], errors, cancellationToken);
@@ -88,7 +88,7 @@ public static class LivePreflight
         }
 
         var names = contexts.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (kubectl.Options.Context is { Length: > 0 } wanted)
+        if (kubectl.Context is { Length: > 0 } wanted)
         {
             if (!names.Contains(wanted, StringComparer.Ordinal))
             {
@@ -115,7 +115,7 @@ public static class LivePreflight
         return current.StandardOutput.Trim();
     }
 
-    private static async Task<string> ContextNamespaceAsync(Kubectl kubectl, string context, CancellationToken cancellationToken)
+    private static async Task<string> ContextNamespaceAsync(IClusterClient kubectl, string context, CancellationToken cancellationToken)
     {
         // The namespace a context names is what plain 'kubectl get' would use; "default" when it names none.
         string named;
@@ -135,7 +135,7 @@ public static class LivePreflight
     }
 
     private static async Task CheckPermissionsAsync(
-        Kubectl kubectl,
+        IClusterClient kubectl,
         IReadOnlyList<LivePermission> permissions,
         string context,
         List<string> errors,
@@ -177,13 +177,13 @@ public static class LivePreflight
 
         if (missing.Count > 0)
         {
-            errors.Add($"Missing RBAC permissions in namespace '{kubectl.Options.Namespace}' (context '{context}'): "
+            errors.Add($"Missing RBAC permissions in namespace '{kubectl.Namespace}' (context '{context}'): "
                 + string.Join("; ", missing) + ". See docs/verify.md for a Role that grants them.");
         }
     }
 
     private static async Task<DeploymentInfo?> ReadDeploymentAsync(
-        Kubectl kubectl, string name, string context, List<string> errors, CancellationToken cancellationToken)
+        IClusterClient kubectl, string name, string context, List<string> errors, CancellationToken cancellationToken)
     {
         var result = await RunAsync(kubectl, ["get", "deployment", name, "--output", "json"], errors, cancellationToken, namespaced: true);
         if (result is null)
@@ -194,7 +194,7 @@ public static class LivePreflight
         if (!result.Succeeded)
         {
             errors.Add(result.StandardError.Contains("NotFound", StringComparison.Ordinal)
-                ? $"Deployment '{name}' was not found in namespace '{kubectl.Options.Namespace}' (context '{context}')."
+                ? $"Deployment '{name}' was not found in namespace '{kubectl.Namespace}' (context '{context}')."
                 : $"kubectl could not read Deployment '{name}': {result.ErrorLine}");
             return null;
         }
@@ -212,7 +212,7 @@ public static class LivePreflight
     }
 
     private static async Task<KubectlResult?> RunAsync(
-        Kubectl kubectl, IReadOnlyList<string> arguments, List<string> errors, CancellationToken cancellationToken, bool namespaced = false)
+        IClusterClient kubectl, IReadOnlyList<string> arguments, List<string> errors, CancellationToken cancellationToken, bool namespaced = false)
     {
         try
         {

@@ -18,20 +18,20 @@ public static class LiveRollout
     // The drain wait allows the longest grace period plus this much for the DELETED event to arrive.
     private static readonly TimeSpan DeletionSlack = TimeSpan.FromSeconds(10);
 
-    /// <summary>Triggers and follows one rollout; every step is bounded by <paramref name="deadline"/> on <paramref name="elapsed"/>.</summary>
-    /// <param name="kubectl">The runner with the context pinned.</param>
+    /// <summary>Triggers and follows one rollout; every step is bounded by <paramref name="deadline"/> on <paramref name="clock"/>.</summary>
+    /// <param name="kubectl">The cluster client with the context pinned.</param>
     /// <param name="deployment">The Deployment.</param>
     /// <param name="timeline">The watcher's timeline (RolloutStarted/Finished are added to it).</param>
     /// <param name="options">Trigger and bounds.</param>
-    /// <param name="elapsed">The run's clock.</param>
-    /// <param name="deadline">The offset on <paramref name="elapsed"/> by which the rollout part must end.</param>
+    /// <param name="clock">The run's clock; every wait runs on its time source.</param>
+    /// <param name="deadline">The offset on <paramref name="clock"/> by which the rollout part must end.</param>
     /// <param name="cancellationToken">Stops the run.</param>
     public static async Task<RolloutOutcome> DriveAsync(
-        Kubectl kubectl,
+        IClusterClient kubectl,
         DeploymentInfo deployment,
         LiveTimeline timeline,
         LiveRolloutOptions options,
-        Func<TimeSpan> elapsed,
+        RunClock clock,
         TimeSpan deadline,
         CancellationToken cancellationToken)
     {
@@ -39,15 +39,15 @@ public static class LiveRollout
         ArgumentNullException.ThrowIfNull(deployment);
         ArgumentNullException.ThrowIfNull(timeline);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(elapsed);
+        ArgumentNullException.ThrowIfNull(clock);
 
-        var started = await TriggerAsync(kubectl, deployment, timeline, options, elapsed, deadline, cancellationToken);
+        var started = await TriggerAsync(kubectl, deployment, timeline, options, clock, deadline, cancellationToken);
         if (started is not null)
         {
             return new RolloutOutcome(false, started);
         }
 
-        var remaining = deadline - elapsed();
+        var remaining = deadline - clock.Elapsed;
         if (remaining <= TimeSpan.Zero)
         {
             return new RolloutOutcome(false, "The run's time bound passed before the rollout could be followed.");
@@ -64,15 +64,15 @@ public static class LiveRollout
             return new RolloutOutcome(false, $"The rollout did not finish: {status.ErrorLine}");
         }
 
-        timeline.Add(new TimelineEvent(elapsed(), TimelineEventKind.RolloutFinished, string.Empty,
+        timeline.Add(new TimelineEvent(clock.Elapsed, TimelineEventKind.RolloutFinished, string.Empty,
             Detail: LastLine(status.StandardOutput)));
 
         // 'rollout status' returns once the new pods are available; old pods may still be terminating for up to G.
-        var drainBound = elapsed() + TimeSpan.FromSeconds(deployment.Template.GraceSeconds) + DeletionSlack;
+        var drainBound = clock.Elapsed + TimeSpan.FromSeconds(deployment.Template.GraceSeconds) + DeletionSlack;
         var drainDeadline = drainBound < deadline ? drainBound : deadline;
-        while (timeline.TerminatingPods > 0 && elapsed() < drainDeadline)
+        while (timeline.TerminatingPods > 0 && clock.Elapsed < drainDeadline)
         {
-            await Task.Delay(Poll, cancellationToken);
+            await Task.Delay(Poll, clock.Time, cancellationToken);
         }
 
         if (timeline.TerminatingPods > 0)
@@ -81,21 +81,21 @@ public static class LiveRollout
         }
 
         // The tail: late endpoint updates and failures that trail the last deletion still land in the run.
-        var tail = deadline - elapsed() is var left && left < options.Tail ? left : options.Tail;
+        var tail = deadline - clock.Elapsed is var left && left < options.Tail ? left : options.Tail;
         if (tail > TimeSpan.Zero)
         {
-            await Task.Delay(tail, cancellationToken);
+            await Task.Delay(tail, clock.Time, cancellationToken);
         }
 
         return new RolloutOutcome(true, null);
     }
 
     private static async Task<string?> TriggerAsync(
-        Kubectl kubectl,
+        IClusterClient kubectl,
         DeploymentInfo deployment,
         LiveTimeline timeline,
         LiveRolloutOptions options,
-        Func<TimeSpan> elapsed,
+        RunClock clock,
         TimeSpan deadline,
         CancellationToken cancellationToken)
     {
@@ -104,7 +104,7 @@ public static class LiveRollout
             case TriggerMode.Restart:
             {
                 IReadOnlyList<string> restart = ["rollout", "restart", $"deployment/{deployment.Name}"];
-                timeline.Add(new TimelineEvent(elapsed(), TimelineEventKind.RolloutStarted, string.Empty,
+                timeline.Add(new TimelineEvent(clock.Elapsed, TimelineEventKind.RolloutStarted, string.Empty,
                     Detail: Kubectl.Describe(restart)));
                 var result = await kubectl.RunAsync(restart, namespaced: true, cancellationToken);
                 return result.Succeeded ? null : $"'{Kubectl.Describe(restart)}' failed: {result.ErrorLine}";
@@ -113,33 +113,33 @@ public static class LiveRollout
             case TriggerMode.Command:
             {
                 var described = string.Join(' ', options.TriggerCommand);
-                timeline.Add(new TimelineEvent(elapsed(), TimelineEventKind.RolloutStarted, string.Empty, Detail: $"trigger: {described}"));
-                return await RunTriggerAsync(options.TriggerCommand, deadline - elapsed(), cancellationToken);
+                timeline.Add(new TimelineEvent(clock.Elapsed, TimelineEventKind.RolloutStarted, string.Empty, Detail: $"trigger: {described}"));
+                return await RunTriggerAsync(options.TriggerCommand, deadline - clock.Elapsed, clock.Time, cancellationToken);
             }
 
             default:
             {
                 while (!timeline.RolloutActivitySeen)
                 {
-                    if (elapsed() >= deadline)
+                    if (clock.Elapsed >= deadline)
                     {
                         return "No rollout started while verify watched (--watch-only); start one, or drop --watch-only.";
                     }
 
-                    await Task.Delay(Poll, cancellationToken);
+                    await Task.Delay(Poll, clock.Time, cancellationToken);
                 }
 
                 var first = timeline.Snapshot().FirstOrDefault(e =>
                     e.Kind == TimelineEventKind.PodTerminating
                     || (e.Kind == TimelineEventKind.PodCreated && e.Detail is null));
-                timeline.Add(new TimelineEvent(first?.At ?? elapsed(), TimelineEventKind.RolloutStarted, string.Empty,
+                timeline.Add(new TimelineEvent(first?.At ?? clock.Elapsed, TimelineEventKind.RolloutStarted, string.Empty,
                     Detail: "watch-only: first pod change seen"));
                 return null;
             }
         }
     }
 
-    private static async Task<string?> RunTriggerAsync(IReadOnlyList<string> command, TimeSpan bound, CancellationToken cancellationToken)
+    private static async Task<string?> RunTriggerAsync(IReadOnlyList<string> command, TimeSpan bound, TimeProvider time, CancellationToken cancellationToken)
     {
         var startInfo = new ProcessStartInfo(command[0])
         {
@@ -164,8 +164,8 @@ public static class LiveRollout
 
         using (process)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(bound > TimeSpan.Zero ? bound : TimeSpan.FromSeconds(1));
+            using var timer = new CancellationTokenSource(bound > TimeSpan.Zero ? bound : TimeSpan.FromSeconds(1), time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
             var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
             var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
             try

@@ -30,7 +30,7 @@ public sealed record LiveVerifyResult(
 public static class LiveVerifier
 {
     /// <summary>Runs once; bounded by <see cref="LiveRolloutOptions.Timeout"/> plus the request timeout.</summary>
-    /// <param name="kubectl">The runner with the context pinned (from the preflight).</param>
+    /// <param name="kubectl">The cluster client with the context pinned (from the preflight).</param>
     /// <param name="preflight">A passed preflight.</param>
     /// <param name="options">Load and rollout options.</param>
     /// <param name="time">The clock.</param>
@@ -38,7 +38,7 @@ public static class LiveVerifier
     /// <param name="cancellationToken">Ctrl+C: stops early and returns what was seen.</param>
     /// <exception cref="KubectlException">The watches could not start.</exception>
     public static async Task<LiveVerifyResult> RunAsync(
-        Kubectl kubectl,
+        IClusterClient kubectl,
         PreflightResult preflight,
         LiveVerifyOptions options,
         TimeProvider time,
@@ -51,7 +51,7 @@ public static class LiveVerifier
         var deployment = preflight.Deployment ?? throw new ArgumentException("The preflight did not pass.", nameof(preflight));
         var clock = new RunClock(time);
         var timeline = new LiveTimeline();
-        await using var watcher = new LiveWatcher(kubectl, deployment, timeline, () => clock.Elapsed);
+        await using var watcher = new LiveWatcher(kubectl, deployment, timeline, clock);
         await watcher.StartAsync(options.Rollout.WatchReadyTimeout, cancellationToken);
         progress?.Report($"watching {timeline.PodNames.Count} pod(s) of deployment/{deployment.Name}; sending {options.RequestsPerSecond} req/s to {options.Target}");
 
@@ -89,7 +89,7 @@ public static class LiveVerifier
             }
 
             progress?.Report($"baseline: {counters.Sent} sent, {counters.Failed} failed; starting the rollout");
-            outcome = await LiveRollout.DriveAsync(kubectl, deployment, timeline, options.Rollout, () => clock.Elapsed, deadline, cancellationToken);
+            outcome = await LiveRollout.DriveAsync(kubectl, deployment, timeline, options.Rollout, clock, deadline, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

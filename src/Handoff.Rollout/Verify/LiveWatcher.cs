@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Handoff.Rollout.Cluster;
+using Handoff.Rollout.Timeline;
 
 namespace Handoff.Rollout.Verify;
 
@@ -14,29 +15,34 @@ namespace Handoff.Rollout.Verify;
 /// </remarks>
 public sealed class LiveWatcher : IAsyncDisposable
 {
-    private readonly Kubectl _kubectl;
+    private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(20);
+
+    // How long a reader may take to see its stream end once the watch is stopped.
+    private static readonly TimeSpan ReaderDrain = TimeSpan.FromSeconds(5);
+
+    private readonly IClusterClient _kubectl;
     private readonly DeploymentInfo _deployment;
-    private readonly Func<TimeSpan> _elapsed;
-    private readonly List<(KubectlProcess Process, Task Reader, string Name)> _streams = [];
+    private readonly RunClock _clock;
+    private readonly List<(IWatchStream Process, Task Reader, string Name)> _streams = [];
     private readonly CancellationTokenSource _stop = new();
     private HashSet<string> _initialPods = new(StringComparer.Ordinal);
     private int _disposed;
 
     /// <summary>Creates a watcher; nothing starts before <see cref="StartAsync"/>.</summary>
-    /// <param name="kubectl">The runner, with the context pinned.</param>
+    /// <param name="kubectl">The cluster client, with the context pinned.</param>
     /// <param name="deployment">The Deployment from the preflight.</param>
     /// <param name="timeline">Where events go.</param>
-    /// <param name="elapsed">The run's clock: time since t=0.</param>
-    public LiveWatcher(Kubectl kubectl, DeploymentInfo deployment, LiveTimeline timeline, Func<TimeSpan> elapsed)
+    /// <param name="clock">The run's clock: events are stamped with its time since t=0, and the waits run on its time source.</param>
+    public LiveWatcher(IClusterClient kubectl, DeploymentInfo deployment, LiveTimeline timeline, RunClock clock)
     {
         ArgumentNullException.ThrowIfNull(kubectl);
         ArgumentNullException.ThrowIfNull(deployment);
         ArgumentNullException.ThrowIfNull(timeline);
-        ArgumentNullException.ThrowIfNull(elapsed);
+        ArgumentNullException.ThrowIfNull(clock);
         _kubectl = kubectl;
         _deployment = deployment;
         Timeline = timeline;
-        _elapsed = elapsed;
+        _clock = clock;
     }
 
     /// <summary>The timeline the watches feed.</summary>
@@ -79,8 +85,8 @@ public sealed class LiveWatcher : IAsyncDisposable
             _streams.Add((process, Task.Run(() => ReadAsync(process, names[index]), CancellationToken.None), names[i]));
         }
 
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(readyTimeout);
+        using var bound = new CancellationTokenSource(readyTimeout, _clock.Time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
         try
         {
             while (!_initialPods.All(pod => Timeline.PodNames.Contains(pod, StringComparer.Ordinal)))
@@ -91,7 +97,7 @@ public sealed class LiveWatcher : IAsyncDisposable
                         $"The {dead.Name} watch ended at once ({dead.Process.ExitCode}): {FirstLine(dead.Process.StandardError)}");
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(20), wait.Token);
+                await Task.Delay(ReadyPoll, _clock.Time, wait.Token);
             }
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
@@ -115,7 +121,7 @@ public sealed class LiveWatcher : IAsyncDisposable
             await process.DisposeAsync();
             try
             {
-                await reader.WaitAsync(TimeSpan.FromSeconds(5));
+                await reader.WaitAsync(ReaderDrain, _clock.Time);
             }
             catch (TimeoutException)
             {
@@ -126,7 +132,7 @@ public sealed class LiveWatcher : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task ReadAsync(KubectlProcess process, string name)
+    private async Task ReadAsync(IWatchStream process, string name)
     {
         try
         {
@@ -138,7 +144,7 @@ public sealed class LiveWatcher : IAsyncDisposable
                 var initial = podName is not null
                     && string.Equals(watchEvent.Type, WatchEvent.Added, StringComparison.Ordinal)
                     && _initialPods.Contains(podName);
-                Timeline.Apply(watchEvent, _elapsed(), initial);
+                Timeline.Apply(watchEvent, _clock.Elapsed, initial);
             }
         }
         catch (OperationCanceledException)

@@ -70,6 +70,21 @@ public sealed class CompletenessTests
     }
 
     [Fact]
+    public void EveryFinding_OfEveryRule_IsRenderedFromItsViolation()
+    {
+        // No rule writes its message itself: the message, the fixer and the policy all read the same violation.
+        var findings = AllFixtureResults().SelectMany(r => r.Findings).ToList();
+        findings.Select(f => f.RuleId).ToHashSet(StringComparer.Ordinal).ShouldBe(RuleCatalog.All.Select(r => r.Descriptor.Id), ignoreOrder: true);
+        foreach (var finding in findings)
+        {
+            finding.Violation.ShouldNotBeNull($"{finding.RuleId} at {finding.Location} has no violation");
+            finding.Violation!.Rule.ShouldBe(finding.Rule);
+            finding.Message.ShouldBe(Messages.Render(finding.Violation));
+            finding.Severity.ShouldBe(finding.Violation.EffectiveSeverity);
+        }
+    }
+
+    [Fact]
     public void EveryProfile_IsInForceInSomeRuleFixture_AndCitesItsNumbers()
     {
         // Rule fixtures, and the data-plane fixtures that infer the L4 and DNS profiles (tests/fixtures/providers).

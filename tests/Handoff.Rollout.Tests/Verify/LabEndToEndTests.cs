@@ -78,7 +78,7 @@ public sealed class LabEndToEndTests : IDisposable
                 Timeout = TimeSpan.FromSeconds(25),
             },
         };
-        var live = await LiveVerifier.RunAsync(preflight.Kubectl!, preflight, verifyOptions, TimeProvider.System, null, timeout.Token);
+        var live = await LiveVerifier.RunAsync(preflight.Cluster!, preflight, verifyOptions, TimeProvider.System, null, timeout.Token);
         var lab = await labRun;
 
         var verifyReport = LiveReport.Build(live);

@@ -54,7 +54,7 @@ public sealed class LiveStreamingTests : IDisposable
             Rollout = new LiveRolloutOptions { Trigger = TriggerMode.WatchOnly, Baseline = TimeSpan.FromSeconds(0.5), Tail = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromSeconds(40) },
         };
 
-        var verifying = LiveVerifier.RunAsync(preflight.Kubectl!, preflight, options, TimeProvider.System, null, timeout.Token);
+        var verifying = LiveVerifier.RunAsync(preflight.Cluster!, preflight, options, TimeProvider.System, null, timeout.Token);
         await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token);
         recorder.Record(TimelineEventKind.RolloutStarted, string.Empty);
         recorder.Record(TimelineEventKind.PodCreated, "web-3");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Handoff.Rollout.Cluster;
 using Handoff.Rollout.Verify;
 using Handoff.Rollout.Tests.Cluster;
@@ -23,14 +22,14 @@ public class LiveWatcherTests
         using var standIn = StandInKubectl.ForFixture("sigterm-before-endpoint-removal", indented);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var (kubectl, deployment) = await PreflightAsync(standIn, "web", timeout.Token);
-        var clock = Stopwatch.StartNew();
+        var clock = new RunClock(TimeProvider.System);
         RolloutOutcome outcome;
         IReadOnlyList<TimelineEvent> events;
-        await using (var watcher = new LiveWatcher(kubectl, deployment, new LiveTimeline(), () => clock.Elapsed))
+        await using (var watcher = new LiveWatcher(kubectl, deployment, new LiveTimeline(), clock))
         {
             await watcher.StartAsync(TimeSpan.FromSeconds(20), timeout.Token);
             outcome = await LiveRollout.DriveAsync(kubectl, deployment, watcher.Timeline, new LiveRolloutOptions { Tail = TimeSpan.FromSeconds(2) },
-                () => clock.Elapsed, TimeSpan.FromSeconds(40), timeout.Token);
+                clock, TimeSpan.FromSeconds(40), timeout.Token);
             events = watcher.Timeline.Snapshot();
         }
 
@@ -72,12 +71,12 @@ public class LiveWatcherTests
         using var standIn = StandInKubectl.ForFixture("clean-rollout");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var (kubectl, deployment) = await PreflightAsync(standIn, "web", timeout.Token);
-        var clock = Stopwatch.StartNew();
-        await using var watcher = new LiveWatcher(kubectl, deployment, new LiveTimeline(), () => clock.Elapsed);
+        var clock = new RunClock(TimeProvider.System);
+        await using var watcher = new LiveWatcher(kubectl, deployment, new LiveTimeline(), clock);
         await watcher.StartAsync(TimeSpan.FromSeconds(20), timeout.Token);
 
         var outcome = await LiveRollout.DriveAsync(kubectl, deployment, watcher.Timeline,
-            new LiveRolloutOptions { Trigger = TriggerMode.WatchOnly }, () => clock.Elapsed, clock.Elapsed + TimeSpan.FromSeconds(2), timeout.Token);
+            new LiveRolloutOptions { Trigger = TriggerMode.WatchOnly }, clock, clock.Elapsed + TimeSpan.FromSeconds(2), timeout.Token);
 
         outcome.Completed.ShouldBeFalse();
         outcome.Problem.ShouldBe("No rollout started while verify watched (--watch-only); start one, or drop --watch-only.");
@@ -91,7 +90,7 @@ public class LiveWatcherTests
         using var standIn = StandInKubectl.ForFixture("clean-rollout");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var (kubectl, deployment) = await PreflightAsync(standIn, "web", timeout.Token);
-        var clock = Stopwatch.StartNew();
+        var clock = new RunClock(TimeProvider.System);
         var options = new LiveRolloutOptions
         {
             Trigger = TriggerMode.Command,
@@ -99,12 +98,12 @@ public class LiveWatcherTests
         };
 
         var outcome = await LiveRollout.DriveAsync(kubectl, deployment, new LiveTimeline(), options,
-            () => clock.Elapsed, TimeSpan.FromSeconds(20), timeout.Token);
+            clock, TimeSpan.FromSeconds(20), timeout.Token);
 
         outcome.ShouldBe(new RolloutOutcome(false, "The trigger exited with code 3: helm: release not found"));
     }
 
-    internal static async Task<(Kubectl Kubectl, DeploymentInfo Deployment)> PreflightAsync(
+    internal static async Task<(IClusterClient Kubectl, DeploymentInfo Deployment)> PreflightAsync(
         StandInKubectl standIn, string name, CancellationToken cancellationToken)
     {
         // No namespace given: the stand-in's current context names 'shop', as a kubeconfig context can.
@@ -112,6 +111,6 @@ public class LiveWatcherTests
             ?? throw new InvalidOperationException(error);
         var preflight = await LivePreflight.RunAsync(kubectl, name, needsRestart: true, cancellationToken);
         preflight.Errors.ShouldBeEmpty();
-        return (preflight.Kubectl!, preflight.Deployment!);
+        return (preflight.Cluster!, preflight.Deployment!);
     }
 }

@@ -1,5 +1,4 @@
 using Handoff.Analysis.Dockerfiles;
-using Handoff.Analysis.Model;
 
 namespace Handoff.Analysis.Rules.Image;
 
@@ -21,13 +20,4 @@ public sealed class HO401ShellFormEntrypoint : Pid1Rule
 
     /// <inheritdoc/>
     protected override Pid1Issue Issue => Pid1Issue.ShellWithoutExec;
-
-    /// <inheritdoc/>
-    protected override string DockerfileMessage(Pid1Problem problem, DockerInstruction at) => at.IsExecForm
-        ? $"{at.Keyword} starts a shell with -c whose last command '{problem.Detail}' is not exec'd: the shell stays PID 1 and does not pass SIGTERM on; write 'exec {problem.Detail}'."
-        : $"{at.Keyword} is in shell form, so '/bin/sh -c' is PID 1 and SIGTERM never reaches '{problem.Detail}'; use the exec form {at.Keyword} {Pid1Analysis.ToExecForm(problem.Detail)}.";
-
-    /// <inheritdoc/>
-    protected override string ContainerMessage(Pid1Problem problem, Container container) =>
-        $"Container '{container.Name}' runs its command through a shell whose last command '{problem.Detail}' is not exec'd: the shell is PID 1, does not pass SIGTERM on, and the app is killed at the grace period without draining; write 'exec {problem.Detail}'.";
 }

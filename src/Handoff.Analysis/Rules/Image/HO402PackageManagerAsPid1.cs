@@ -1,5 +1,4 @@
 using Handoff.Analysis.Dockerfiles;
-using Handoff.Analysis.Model;
 
 namespace Handoff.Analysis.Rules.Image;
 
@@ -21,13 +20,4 @@ public sealed class HO402PackageManagerAsPid1 : Pid1Rule
 
     /// <inheritdoc/>
     protected override Pid1Issue Issue => Pid1Issue.PackageManager;
-
-    /// <inheritdoc/>
-    protected override string DockerfileMessage(Pid1Problem problem, DockerInstruction at) => problem.Script is { } script
-        ? $"{at.Keyword} runs '{script}', which ends with '{problem.Detail}' (line {problem.Line}): '{problem.Subject}' runs the app in a child shell and SIGTERM may never reach it; start the runtime directly."
-        : $"{at.Keyword} runs '{problem.Subject}': the package manager runs the app in a child shell and SIGTERM may never reach it; start the runtime directly, for example CMD [\"node\", \"server.js\"].";
-
-    /// <inheritdoc/>
-    protected override string ContainerMessage(Pid1Problem problem, Container container) =>
-        $"Container '{container.Name}' starts with '{problem.Subject}': the package manager runs the app in a child shell and SIGTERM may never reach it; set 'command' to the runtime itself, for example [\"node\", \"server.js\"].";
 }

@@ -1,5 +1,4 @@
 using Handoff.Analysis.Dockerfiles;
-using Handoff.Analysis.Model;
 
 namespace Handoff.Analysis.Rules.Image;
 
@@ -21,12 +20,4 @@ public sealed class HO403EntrypointScriptWithoutExec : Pid1Rule
 
     /// <inheritdoc/>
     protected override Pid1Issue Issue => Pid1Issue.ScriptWithoutExec;
-
-    /// <inheritdoc/>
-    protected override string DockerfileMessage(Pid1Problem problem, DockerInstruction at) =>
-        $"{at.Keyword} runs '{problem.Subject}', whose last command '{problem.Detail}' (line {problem.Line}) is not exec'd: the script's shell stays PID 1 and SIGTERM never reaches the app; write 'exec {problem.Detail}'.";
-
-    /// <inheritdoc/>
-    protected override string ContainerMessage(Pid1Problem problem, Container container) =>
-        $"Container '{container.Name}' runs '{problem.Subject}', whose last command '{problem.Detail}' is not exec'd: SIGTERM never reaches the app; end the script with exec.";
 }

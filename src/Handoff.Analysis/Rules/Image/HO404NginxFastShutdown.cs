@@ -18,6 +18,12 @@ public sealed class HO404NginxFastShutdown : IRule
     /// <inheritdoc/>
     public RuleDescriptor Descriptor => Rule;
 
+    private const string Sigquit = "SIGQUIT";
+
+    private static readonly ApiField StopSignalInstruction = new(FieldScope.Dockerfile, "STOPSIGNAL");
+
+    private static readonly ApiField ContainerStopSignal = new(FieldScope.Container, "lifecycle.stopSignal");
+
     /// <inheritdoc/>
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -36,19 +42,16 @@ public sealed class HO404NginxFastShutdown : IRule
             {
                 if (IsTerm(explicitSignal.Arguments))
                 {
-                    yield return Pid1Rule.DockerfileFinding(Rule, file.DisplayName, explicitSignal,
-                        $"STOPSIGNAL {explicitSignal.Arguments} makes nginx do a fast shutdown that closes open connections; use STOPSIGNAL SIGQUIT, nginx's graceful shutdown.");
+                    yield return InDockerfile(file.DisplayName, explicitSignal, new EqualTo(StopSignalInstruction, Sigquit, explicitSignal.Arguments), "dockerfile-stop-signal", null);
                 }
             }
             else if (nginxBase && ImageKnowledge.NginxStopSignal(config.BaseImage) == "SIGTERM")
             {
-                yield return Pid1Rule.DockerfileFinding(Rule, file.DisplayName, config.BaseFrom,
-                    $"Base image '{config.BaseImage}' sets STOPSIGNAL SIGTERM (official nginx images before {ImageKnowledge.NginxSigquitSince}), so nginx does a fast shutdown that closes open connections; add 'STOPSIGNAL SIGQUIT' or use nginx {ImageKnowledge.NginxSigquitSince} or later.");
+                yield return InDockerfile(file.DisplayName, config.BaseFrom, new EqualTo(StopSignalInstruction, Sigquit, "SIGTERM") { Defaulted = true }, "base-image", config.BaseImage);
             }
             else if (!nginxBase && ImageKnowledge.IsPlainOsBase(config.BaseImage) && (config.Entrypoint ?? config.Cmd) is { } start)
             {
-                yield return Pid1Rule.DockerfileFinding(Rule, file.DisplayName, start,
-                    $"{start.Keyword} runs nginx on '{config.BaseImage}', which sets no STOPSIGNAL, so Kubernetes stops it with SIGTERM, nginx's fast shutdown that closes open connections; add 'STOPSIGNAL SIGQUIT'.");
+                yield return InDockerfile(file.DisplayName, start, new EqualTo(StopSignalInstruction, Sigquit, null), "plain-base", config.BaseImage);
             }
         }
 
@@ -66,8 +69,10 @@ public sealed class HO404NginxFastShutdown : IRule
                 {
                     if (IsTerm(stopSignal.Value))
                     {
-                        yield return RuleContext.Report(Rule, workload.Object, stopSignal,
-                            $"Container '{container.Name}' runs nginx with stopSignal {stopSignal.Value}, nginx's fast shutdown that closes open connections; use SIGQUIT or run 'nginx -s quit' in preStop.", container.Name);
+                        yield return RuleContext.Report(new Violation(Rule, workload.Object, new EqualTo(ContainerStopSignal, Sigquit, stopSignal.Value))
+                        {
+                            At = stopSignal, Workload = workload, Container = container, Case = "container-stop-signal",
+                        });
                     }
 
                     continue;
@@ -75,12 +80,17 @@ public sealed class HO404NginxFastShutdown : IRule
 
                 if (ImageKnowledge.NginxStopSignal(container.Image) == "SIGTERM")
                 {
-                    yield return RuleContext.Report(Rule, workload.Object, container.Node["image"] ?? container.Node,
-                        $"Container '{container.Name}' runs '{container.Image}', which stops nginx with SIGTERM (official images before {ImageKnowledge.NginxSigquitSince}): a fast shutdown that closes open connections; use nginx {ImageKnowledge.NginxSigquitSince} or later, or end the preStop hook with 'nginx -s quit'.", container.Name);
+                    yield return RuleContext.Report(new Violation(Rule, workload.Object, new EqualTo(ContainerStopSignal, Sigquit, null))
+                    {
+                        At = container.Node["image"] ?? container.Node, Workload = workload, Container = container, Case = "image",
+                    });
                 }
             }
         }
     }
+
+    private static Finding InDockerfile(string file, DockerInstruction at, EqualTo requirement, string @case, string? baseImage) =>
+        RuleContext.Report(Violation.InDockerfile(Rule, new DockerfileSite(file, at), requirement) with { Case = @case, Evidence = baseImage });
 
     /// <summary>Whether the final command starts nginx itself (exec form, or a shell form whose last command is nginx).</summary>
     private static bool RunsNginx(ImageConfig config)

@@ -1,5 +1,4 @@
 using Handoff.Analysis.Dockerfiles;
-using Handoff.Analysis.Manifests;
 using Handoff.Analysis.Model;
 
 namespace Handoff.Analysis.Rules.Image;
@@ -27,7 +26,8 @@ public abstract class Pid1Rule : IRule
             {
                 if (problem.Issue == Issue)
                 {
-                    yield return DockerfileFinding(Descriptor, file.DisplayName, at, DockerfileMessage(problem, at));
+                    var site = new DockerfileSite(file.DisplayName, at);
+                    yield return RuleContext.Report(Violation.InDockerfile(Descriptor, site, Requirement(new ApiField(FieldScope.Dockerfile, at.Keyword), problem)) with { Evidence = problem.Subject });
                 }
             }
         }
@@ -36,7 +36,7 @@ public abstract class Pid1Rule : IRule
         {
             foreach (var container in workload.Pod.Containers)
             {
-                if (CommandLine(container) is not var (argv, at))
+                if (CommandLine(container) is not var (argv, field, at))
                 {
                     continue;
                 }
@@ -45,55 +45,39 @@ public abstract class Pid1Rule : IRule
                 {
                     if (problem.Issue == Issue)
                     {
-                        yield return RuleContext.Report(Descriptor, workload.Object, at, ContainerMessage(problem, container), container.Name);
+                        yield return RuleContext.Report(new Violation(Descriptor, workload.Object, Requirement(new ApiField(FieldScope.Container, field), problem))
+                        {
+                            At = at, Workload = workload, Container = container, Evidence = problem.Subject,
+                        });
                     }
                 }
             }
         }
     }
 
+    /// <summary>The command that keeps SIGTERM from the app may not be written as it is: the field that starts it, the command, and the script line it is on.</summary>
+    private static Forbidden Requirement(ApiField field, Pid1Problem problem) => new(field, problem.Detail)
+    {
+        WrittenIn = problem is { Script: { } script, Line: { } line } ? new ScriptLine(script, line) : null,
+    };
+
     /// <summary>
     /// The command line a container's spec decides: command + args; or, without command, args that start a shell
     /// or a package manager themselves (the image's ENTRYPOINT either is empty or, like the official language
     /// images' docker-entrypoint.sh, execs its arguments). Null when the image's own command is in force.
     /// </summary>
-    private static (IReadOnlyList<string> Argv, Yaml.YNode At)? CommandLine(Container container)
+    private static (IReadOnlyList<string> Argv, string Field, Yaml.YNode At)? CommandLine(Container container)
     {
         if (container.Command is { Count: > 0 } command)
         {
-            return ([.. command, .. container.Args ?? []], container.Node["command"] ?? container.Node);
+            return ([.. command, .. container.Args ?? []], "command", container.Node["command"] ?? container.Node);
         }
 
         if (container.Args is { Count: > 0 } args && (Pid1.ShellScript(args) is not null || Pid1.PackageManagerStart(args) is not null))
         {
-            return (args, container.Node["args"] ?? container.Node);
+            return (args, "args", container.Node["args"] ?? container.Node);
         }
 
         return null;
     }
-
-    /// <summary>Makes a finding on a Dockerfile instruction.</summary>
-    public static Finding DockerfileFinding(RuleDescriptor rule, string file, DockerInstruction at, string message, Severity? severity = null)
-    {
-        ArgumentNullException.ThrowIfNull(rule);
-        ArgumentNullException.ThrowIfNull(at);
-        return new Finding(rule, severity ?? rule.Severity, message, new SourceLocation(file, at.Line, at.Column), DockerfileRef(file), null);
-    }
-
-    /// <summary>
-    /// How a Dockerfile is named where findings name objects: kind "Dockerfile", its directory as the namespace and
-    /// its file name as the name, so that text output reads "Dockerfile samples/docker/Dockerfile".
-    /// </summary>
-    public static ObjectRef DockerfileRef(string file)
-    {
-        ArgumentNullException.ThrowIfNull(file);
-        var directory = Path.GetDirectoryName(file);
-        return new ObjectRef("Dockerfile", string.IsNullOrEmpty(directory) ? "." : directory.Replace('\\', '/'), Path.GetFileName(file));
-    }
-
-    /// <summary>The message for a problem in a Dockerfile.</summary>
-    protected abstract string DockerfileMessage(Pid1Problem problem, DockerInstruction at);
-
-    /// <summary>The message for a problem in a container's command.</summary>
-    protected abstract string ContainerMessage(Pid1Problem problem, Container container);
 }

@@ -1,5 +1,6 @@
 using Handoff.Analysis.Timing;
-using static Handoff.Analysis.Rules.Text;
+using Handoff.Analysis.Model;
+using Handoff.Analysis.Timing.Providers;
 
 namespace Handoff.Analysis.Rules.Provider;
 
@@ -29,22 +30,30 @@ public sealed class HO106GraceAboveLbIdleTimeout : WorkloadRule
         var b = context.Budget;
         var pod = context.Workload.Pod;
         var graceNode = pod.SpecNode["terminationGracePeriodSeconds"] ?? pod.SpecNode;
-        var idle = chain.IdleTimeout;
-        var idleSeconds = chain.Seconds;
-        var where = idle is null ? "the default" : $"Ingress '{idle.Source.Name}' load-balancer-attributes";
-        if (b.GracePeriodSeconds >= idleSeconds)
+        var idle = new Term(Measure.IdleTimeout, Quantity.Seconds(chain.Seconds));
+        var grace = Quantity.Seconds(b.GracePeriodSeconds);
+        if (b.GracePeriodSeconds >= chain.Seconds)
         {
-            yield return context.Report(graceNode,
-                $"terminationGracePeriodSeconds is {Seconds(b.GracePeriodSeconds)}, not below the ALB idle timeout of {Seconds(idleSeconds)} ({where}): a drain longer than the idle timeout ends in 504s from the ALB; keep preStop < grace < idle timeout.",
-                b.Container);
+            var limitField = chain.IdleTimeout is null ? null : new ApiField(FieldScope.Related, $"Ingress.metadata.annotations.{AlbSettings.LoadBalancerAttributes}");
+            yield return context.Report(context.Violation(new Below(ApiField.GracePeriod, idle.Value, grace, limitField), graceNode, b.Container) with
+            {
+                Case = "grace-not-below-idle-timeout",
+                Related = chain.IdleTimeout is { } set ? [set.Source] : [],
+                Nodes = chain.IdleTimeout?.Node is { } idleNode ? [idleNode] : [],
+            });
         }
 
         // preStop at or above the grace period is HO105's; an in-app delay pushing S past G is reported here.
         if (b.PreStopSeconds < b.GracePeriodSeconds && b.StopListeningSeconds >= b.GracePeriodSeconds)
         {
-            yield return context.Report(graceNode,
-                $"The app stops listening {Seconds(b.StopListeningSeconds)} after termination starts (preStop and in-app delay), not before the {Seconds(b.GracePeriodSeconds)} grace period ends; keep preStop < grace < idle timeout ({Seconds(idleSeconds)}).",
-                b.Container);
+            // With preStop below G, only the in-app delay can push S to G: it must stay below G - preStop.
+            var requirement = new Below(ApiField.Annotation(HandoffAnnotations.ShutdownDelaySeconds),
+                Quantity.Seconds(b.GracePeriodSeconds - b.PreStopSeconds), Quantity.Seconds(b.InAppDelaySeconds), ApiField.GracePeriod);
+            yield return context.Report(context.Violation(requirement, graceNode, b.Container) with
+            {
+                Case = "stop-listening-not-below-grace",
+                Observed = [new Term(Measure.StopListening, Quantity.Seconds(b.StopListeningSeconds)), new Term(Measure.GracePeriod, grace), idle],
+            });
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Handoff.Analysis.Timing;
 using Handoff.Analysis.Timing.Providers;
 
@@ -33,13 +34,20 @@ public sealed class HO107GkeConnectionDrainingMissing : IRule
                     continue;
                 }
 
-                var (obj, at, setting) = backend.BackendPolicy is { } policy
-                    ? (policy, ProviderObjects.At(policy.Node, "spec", "default") ?? ProviderObjects.At(policy.Node, "spec"), $"GCPBackendPolicy '{policy.Name}'")
+                // The field a fix writes: the GCPBackendPolicy's (Gateway) or the BackendConfig's (Ingress), else one in a BackendConfig still to write.
+                var (obj, at, field, source) = backend.BackendPolicy is { } policy
+                    ? (policy, ProviderObjects.At(policy.Node, "spec", "default") ?? ProviderObjects.At(policy.Node, "spec"), ApiField.OfObject("spec.default.connectionDraining.drainingTimeoutSec"), "backend-policy")
                     : backend.BackendConfig is { } config
-                        ? (config, ProviderObjects.At(config.Node, "spec"), $"BackendConfig '{config.Name}'")
-                        : (service, null, "no BackendConfig or GCPBackendPolicy");
-                yield return RuleContext.Report(Rule, obj, at,
-                    $"Port {backend.Port.Port} of Service '{service.Name}' is load-balanced by GKE with {setting} setting connectionDraining.drainingTimeoutSec: the default is 0 s, so requests still in flight when the NEG endpoint is detached are cut; set it (for example 30 s) and keep preStop >= drainingTimeoutSec + 60 s.");
+                        ? (config, ProviderObjects.At(config.Node, "spec"), ApiField.OfObject("spec.connectionDraining.drainingTimeoutSec"), "backend-config")
+                        : (service, null, new ApiField(FieldScope.Related, "BackendConfig.spec.connectionDraining.drainingTimeoutSec"), "none");
+                yield return RuleContext.Report(new Violation(Rule, obj, new Present(field))
+                {
+                    At = at,
+                    Workload = workload,
+                    Case = source,
+                    Evidence = backend.Port.Port.ToString(CultureInfo.InvariantCulture),
+                    Related = [service],
+                });
             }
         }
     }

@@ -1,5 +1,5 @@
 using Handoff.Analysis.Timing;
-using static Handoff.Analysis.Rules.Text;
+using Handoff.Analysis.Model;
 
 namespace Handoff.Analysis.Rules.Provider;
 
@@ -27,17 +27,35 @@ public sealed class HO108GkePreStopBelowNegFormula : WorkloadRule
             yield break; // HO101 and HO102 speak for a missing or unreadable preStop.
         }
 
-        var draining = neg.DrainingTimeout;
-        var drainingSeconds = neg.DrainingSeconds;
-        var required = neg.RequiredSeconds;
-        if (b.StopListeningSeconds >= required)
+        if (b.StopListeningSeconds >= neg.RequiredSeconds)
         {
             yield break;
         }
 
-        var from = draining is null ? "not set, so 0 s" : $"{Seconds(drainingSeconds)} in {draining.Source.Kind} '{draining.Source.Name}'";
-        yield return context.Report(container.PreStop?.Node ?? container.Node,
-            $"Container '{container.Name}' stops taking requests {Seconds(b.StopListeningSeconds)} after termination starts, but GKE needs drainingTimeoutSec ({from}) + {Seconds(neg.DetachSeconds)} of NEG removal = {Seconds(required)}: the load balancer can still send requests for {Seconds(required - b.StopListeningSeconds)}.",
-            container);
+        var draining = new Term(Measure.DrainingTimeout, Quantity.Seconds(neg.DrainingSeconds));
+        var detach = new Term(Measure.NegDetach, Quantity.Seconds(neg.DetachSeconds));
+        var delay = new Term(Measure.InAppDelay, Quantity.Seconds(b.InAppDelaySeconds));
+        var required = Quantity.Seconds(neg.RequiredSeconds);
+
+        // As HO102 does: the preStop hook must cover the formula beside the in-app delay; with no hook, the delay itself.
+        var requirement = b.PreStopSource == PreStopSource.None
+            ? new AtLeast(ApiField.Annotation(HandoffAnnotations.ShutdownDelaySeconds), required, delay.Value) { Terms = [draining, detach] }
+            : new AtLeast(Handoff.Analysis.Rules.Timing.HO102PreStopShorterThanPropagation.PreStopField(b.PreStopSource), Quantity.Seconds(neg.RequiredSeconds - b.InAppDelaySeconds), Quantity.Seconds(b.PreStopSeconds))
+            {
+                Terms = [draining, detach],
+                Alongside = b.InAppDelaySeconds > 0 ? [delay] : [],
+            };
+        yield return context.Report(context.Violation(requirement, container.PreStop?.Node ?? container.Node, container) with
+        {
+            Profile = context.Profile.Id,
+            Case = neg.DrainingTimeout is null ? "draining-not-set" : null,
+            Related = neg.DrainingTimeout is { } set ? [set.Source] : [],
+            Nodes = neg.DrainingTimeout?.Node is { } node ? [node] : [],
+            Observed =
+            [
+                new Term(Measure.StopListening, Quantity.Seconds(b.StopListeningSeconds)),
+                new Term(Measure.Exposure, Quantity.Seconds(neg.RequiredSeconds - b.StopListeningSeconds)),
+            ],
+        });
     }
 }

@@ -38,15 +38,33 @@ public sealed class HO109GkeHealthCheckPolicyMismatch : WorkloadRule
             {
                 if (health.Value != readiness.Path)
                 {
-                    yield return RuleContext.Report(Rule, health.Source, health.Node,
-                        $"{health.Source.Kind} '{health.Source.Name}' health-checks '{health.Value}' on Service '{service.Object.Name}', but the readiness probe of container '{readiness.Container.Name}' of {context.Workload.Kind} '{context.Workload.Name}' is '{readiness.Path}'; use requestPath '{readiness.Path}'.");
+                    yield return context.Report(new Violation(Rule, health.Source, new EqualTo(RequestPathOf(health.Source), readiness.Path, health.Value))
+                    {
+                        At = health.Node, Workload = context.Workload, Container = readiness.Container, Related = [service.Object], Nodes = [readiness.Node],
+                    });
                 }
             }
             else if (GkeBackends.ThroughGateway(context.Workload, service) && readiness.Path != "/")
             {
-                yield return RuleContext.Report(Rule, service.Object, null,
-                    $"Service '{service.Object.Name}' is a Gateway backend without a HealthCheckPolicy, so GKE's default health check requests '/', but the readiness probe of container '{readiness.Container.Name}' is '{readiness.Path}'; add a HealthCheckPolicy with requestPath '{readiness.Path}'.");
+                // GKE's default health check, with no HealthCheckPolicy, requests '/'.
+                var requirement = new EqualTo(new ApiField(FieldScope.Related, "HealthCheckPolicy.spec.default.config.httpHealthCheck.requestPath"), readiness.Path, "/") { Defaulted = true };
+                yield return context.Report(new Violation(Rule, service.Object, requirement)
+                {
+                    Workload = context.Workload, Container = readiness.Container, Case = "gateway-default", Nodes = [readiness.Node],
+                });
             }
         }
+    }
+
+    /// <summary>The requestPath field of a HealthCheckPolicy (the health check type it configures) or a BackendConfig.</summary>
+    private static ApiField RequestPathOf(Manifests.KubeObject source)
+    {
+        if (source.Kind == "BackendConfig")
+        {
+            return ApiField.OfObject("spec.healthCheck.requestPath");
+        }
+
+        var type = ((string[])["httpsHealthCheck", "http2HealthCheck"]).FirstOrDefault(t => ProviderObjects.At(source.Node, "spec", "default", "config", t) is not null) ?? "httpHealthCheck";
+        return ApiField.OfObject($"spec.default.config.{type}.requestPath");
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Handoff.Analysis.Model;
-using static Handoff.Analysis.Rules.Text;
 
 namespace Handoff.Analysis.Rules.Provider;
 
@@ -11,7 +10,8 @@ public sealed partial class HO405IstioSidecarExitsFirst : WorkloadRule
     /// <summary>Istio's default terminationDrainDuration.</summary>
     public const double DefaultDrainSeconds = 5;
 
-    private const string ProxyConfig = "proxy.istio.io/config";
+    /// <summary>The pod annotation holding Istio's proxy configuration.</summary>
+    public const string ProxyConfig = "proxy.istio.io/config";
     private const string Inject = "sidecar.istio.io/inject";
 
     /// <summary>The rule's descriptor.</summary>
@@ -53,22 +53,24 @@ public sealed partial class HO405IstioSidecarExitsFirst : WorkloadRule
 
         var b = context.Budget;
         var at = pod.MetadataNode ?? (Yaml.YNode)pod.SpecNode;
-        var needed = b.StopListeningSeconds + b.DrainSeconds;
+        var needed = Quantity.Seconds(b.StopListeningSeconds + b.DrainSeconds);
+        Term[] terms = [new Term(Measure.StopListening, Quantity.Seconds(b.StopListeningSeconds)), new Term(Measure.Drain, Quantity.Seconds(b.DrainSeconds))];
+        var field = ApiField.Annotation(ProxyConfig);
         if (DrainDuration(config) is { } drain)
         {
-            if (drain < needed)
+            if (drain < needed.Value)
             {
-                yield return context.Report(at,
-                    $"Istio's sidecar drains for terminationDrainDuration {Seconds(drain)} after SIGTERM at t=0 s and exits, but the app stops listening at {Seconds(b.StopListeningSeconds)} and drains for {Seconds(b.DrainSeconds)}: requests fail from {Seconds(drain)}; set it to at least {Seconds(needed)}.",
-                    b.Container);
+                yield return context.Report(context.Violation(new AtLeast(field, needed, Quantity.Seconds(drain)) { Terms = terms }, at, b.Container) with { Case = "drain-too-short" });
             }
 
             yield break;
         }
 
-        yield return context.Report(at,
-            $"Istio injects a sidecar ({why}) with no drain configuration: istio-proxy gets SIGTERM at t=0 s and exits after its default {Seconds(DefaultDrainSeconds)} drain, while the app stops listening only at {Seconds(b.StopListeningSeconds)}; set '{ProxyConfig}' terminationDrainDuration to at least {Seconds(needed)} or EXIT_ON_ZERO_ACTIVE_CONNECTIONS, or use a native sidecar.",
-            b.Container);
+        yield return context.Report(context.Violation(new AtLeast(field, needed, Quantity.Seconds(DefaultDrainSeconds)) { Terms = terms, Defaulted = true }, at, b.Container) with
+        {
+            Case = "no-drain-configuration",
+            Evidence = why,
+        });
     }
 
     /// <summary>Why Istio injects a sidecar into the workload's pods, or null when it does not.</summary>

@@ -33,13 +33,16 @@ public sealed class HO501LbHealthcheckPathMismatch : WorkloadRule
                 continue;
             }
 
-            var which = health.Node is null
-                ? $"Ingress '{alb.Ingress.Object.Name}' sets no healthcheck-path for Service '{alb.Service.Object.Name}', so the ALB health-checks '/'"
-                : health.Source.Kind == "Service"
-                    ? $"Service '{health.Source.Name}' sets healthcheck-path '{health.Value}'"
-                    : $"Ingress '{health.Source.Name}' sets healthcheck-path '{health.Value}' for Service '{alb.Service.Object.Name}'";
-            yield return RuleContext.Report(Rule, health.Source, health.Node,
-                $"{which}, but the readiness probe of container '{readiness.Container.Name}' of {context.Workload.Kind} '{context.Workload.Name}' is '{readiness.Path}'; set 'alb.ingress.kubernetes.io/healthcheck-path: {readiness.Path}'.");
+            var requirement = new EqualTo(ApiField.Annotation(AlbSettings.HealthCheckPath), readiness.Path, health.Node is null ? null : health.Value) { Defaulted = health.Node is null };
+            yield return context.Report(new Violation(Rule, health.Source, requirement)
+            {
+                At = health.Node,
+                Workload = context.Workload,
+                Container = readiness.Container,
+                Related = [alb.Ingress.Object, alb.Service.Object],
+                Nodes = [readiness.Node],
+                Case = health.Node is null ? "default-path" : health.Source.Kind == "Service" ? "on-service" : "on-ingress",
+            });
         }
     }
 }

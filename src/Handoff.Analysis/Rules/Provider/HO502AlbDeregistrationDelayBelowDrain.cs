@@ -1,5 +1,5 @@
 using Handoff.Analysis.Timing;
-using static Handoff.Analysis.Rules.Text;
+using Handoff.Analysis.Timing.Providers;
 
 namespace Handoff.Analysis.Rules.Provider;
 
@@ -37,9 +37,13 @@ public sealed class HO502AlbDeregistrationDelayBelowDrain : WorkloadRule
                 continue;
             }
 
-            var drain = b.DrainDeclared ? "declared drain" : "default drain";
-            yield return RuleContext.Report(Rule, delay.Source, delay.Node,
-                $"{delay.Source.Kind} '{delay.Source.Name}' sets deregistration_delay.timeout_seconds to {Seconds(delay.Value)}, shorter than the {drain} of {Seconds(b.DrainSeconds)} of {context.Workload.Kind} '{context.Workload.Name}': the {target.LoadBalancer} ends deregistration and cuts requests still running; raise it to at least {Seconds(b.DrainSeconds)}.");
+            // The attribute sits in the target-group-attributes annotation of the Ingress or Service that sets it (ALB), or of the Service (NLB).
+            var field = ApiField.Annotation(target.LoadBalancer == "NLB" ? LoadBalancerService.AwsTargetGroupAttributes : AlbSettings.TargetGroupAttributes);
+            var drain = new Term(Measure.Drain, Quantity.Seconds(b.DrainSeconds), b.DrainDeclared ? "declared drain" : "default drain");
+            yield return context.Report(new Violation(Rule, delay.Source, new AtLeast(field, drain.Value, Quantity.Seconds(delay.Value)) { Terms = [drain] })
+            {
+                At = delay.Node, Workload = context.Workload, Evidence = target.LoadBalancer,
+            });
         }
     }
 }

@@ -34,9 +34,14 @@ public sealed class HO204SingleReplica : WorkloadRule
             var floorNode = autoscaler.Object.Node["spec"] is Yaml.YMap autoscalerSpec
                 ? autoscalerSpec[autoscaler.IsKeda ? "minReplicaCount" : "minReplicas"] ?? autoscalerSpec
                 : autoscaler.Object.Node;
-            yield return RuleContext.Report(Rule, autoscaler.Object, floorNode,
-                $"{autoscaler.Object.Kind} '{autoscaler.Object.Name}' lets {workload.Kind} '{workload.Name}' scale down to {workload.ReplicaFloor} replica{(workload.ReplicaFloor == 1 ? string.Empty : "s")} ({autoscaler.FloorField}): " +
-                (workload.ReplicaFloor == 0 ? "an idle period leaves no pod, and the first request waits for one to start." : "a node drain or eviction then leaves nothing to serve."));
+            var floor = new AtLeast(ApiField.OfObject(autoscaler.IsKeda ? "spec.minReplicaCount" : "spec.minReplicas"), Quantity.Pods(2), Quantity.Pods(workload.ReplicaFloor))
+            {
+                Defaulted = autoscaler.MinReplicas is null,
+            };
+            yield return RuleContext.Report(new Violation(Rule, autoscaler.Object, floor)
+            {
+                At = floorNode, Workload = workload, Case = "autoscaler-floor", Evidence = autoscaler.FloorField,
+            });
             yield break;
         }
 

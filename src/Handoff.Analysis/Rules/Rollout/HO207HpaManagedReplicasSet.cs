@@ -29,8 +29,10 @@ public sealed class HO207HpaManagedReplicasSet : WorkloadRule
             yield break;
         }
 
-        yield return context.Report(written,
-            $"{workload.Kind} '{workload.Name}' sets spec.replicas {replicas}, but {autoscaler.Object.Kind} '{autoscaler.Object.Name}' manages its count (floor {autoscaler.Floor}): " +
-            $"each 'kubectl apply' sets it back to {replicas}, which scales a busy workload down during the deploy until the autoscaler scales it up again.");
+        yield return context.Report(context.Violation(new Forbidden(ApiField.OfObject("spec.replicas"), replicas.ToString(System.Globalization.CultureInfo.InvariantCulture)), written) with
+        {
+            Related = [autoscaler.Object],
+            Observed = [new Term(Measure.Replicas, Quantity.Pods(autoscaler.Floor), "floor")],
+        });
     }
 }

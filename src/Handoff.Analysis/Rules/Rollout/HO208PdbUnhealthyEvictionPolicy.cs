@@ -34,8 +34,9 @@ public sealed class HO208PdbUnhealthyEvictionPolicy : IRule
         }
 
         // Only budgets that select a workload of the input: one that selects nothing blocks nothing.
-        var budgets = context.Model.Workloads.SelectMany(w => w.DisruptionBudgets).Distinct().ToList();
-        foreach (var budget in context.Model.DisruptionBudgets.Where(budgets.Contains))
+        // A set by identity: a list here made the rule quadratic in the number of budgets (2,500 budgets: 6 million record comparisons).
+        var selecting = new HashSet<Model.PodDisruptionBudget>(context.Model.Workloads.SelectMany(w => w.DisruptionBudgets), ReferenceEqualityComparer.Instance);
+        foreach (var budget in context.Model.DisruptionBudgets.Where(selecting.Contains))
         {
             if (budget.UnhealthyPodEvictionPolicy == "AlwaysAllow")
             {
@@ -44,9 +45,11 @@ public sealed class HO208PdbUnhealthyEvictionPolicy : IRule
 
             var spec = budget.Object.Node["spec"] as Yaml.YMap;
             var at = spec?["unhealthyPodEvictionPolicy"] ?? spec ?? (Yaml.YNode)budget.Object.Node;
-            var written = budget.UnhealthyPodEvictionPolicy is { } policy ? $"sets unhealthyPodEvictionPolicy '{policy}'" : "keeps the default unhealthyPodEvictionPolicy (IfHealthyBudget)";
-            yield return RuleContext.Report(Rule, budget.Object, at,
-                $"PodDisruptionBudget '{budget.Object.Name}' {written}: a selected pod that runs but is not ready can be evicted only while the budget is healthy, so one crash-looping pod can stall a node drain.");
+            var requirement = new EqualTo(ApiField.OfObject("spec.unhealthyPodEvictionPolicy"), "AlwaysAllow", budget.UnhealthyPodEvictionPolicy ?? "IfHealthyBudget")
+            {
+                Defaulted = budget.UnhealthyPodEvictionPolicy is null,
+            };
+            yield return RuleContext.Report(new Violation(Rule, budget.Object, requirement) { At = at, Version = context.Version });
         }
     }
 }
