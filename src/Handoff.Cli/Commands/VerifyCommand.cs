@@ -84,6 +84,7 @@ internal static class VerifyCommand
             var lag = r.GetValue(dataPlaneLag) is { } given
                 ? errors.Duration("--data-plane-lag", given, "'90s' or '10m'") ?? TimeSpan.Zero
                 : TimeSpan.FromSeconds(chosen?.PropagationSeconds ?? 0);
+            var lagSource = r.GetValue(dataPlaneLag) is { } lagText ? $"--data-plane-lag {lagText}" : $"assumed: profile {chosen?.Id}";
 
             var triggerLine = r.GetValue(trigger);
             IReadOnlyList<string> triggerCommand = [];
@@ -145,6 +146,7 @@ internal static class VerifyCommand
                 BackendHeader = r.GetValue(backendHeader)!,
                 SkipCertificateCheck = r.GetValue(insecure),
                 DataPlaneLag = lag,
+                DataPlaneLagSource = lagSource,
                 Rollout = rolloutOptions,
             };
 

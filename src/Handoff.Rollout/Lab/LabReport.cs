@@ -43,7 +43,12 @@ public static class LabReport
 
         // The lab's endpoint removals are HAProxy's own (the data plane), so the lag matters only to evidence seen on a control plane.
         var report = RolloutReport.Build($"handoff lab {spec.SourceFile}", metadata, result.Load.Records, result.Events, problems, spec.Notes,
-            new Attribution.AttributionOptions { DataPlaneLag = o.Propagation.Max });
+            new Attribution.AttributionOptions
+            {
+                DataPlaneLag = o.Propagation.Max,
+                DataPlaneLagSource = o.Propagation.Min == o.Propagation.Max ? $"--propagation {o.Propagation}" : $"--propagation {o.Propagation}, drawn per pod",
+                DataPlaneLagByPod = result.PodPropagation,
+            });
         var unexplainedTimeouts = report.Attribution.Failures.Count(f => f.Cause == Attribution.FailureCause.Other && f.Request.Outcome == Load.RequestOutcome.Timeout);
         if (unexplainedTimeouts > 0)
         {

@@ -177,6 +177,7 @@ public sealed class LabRunner
                 Cancelled = cancellationToken.IsCancellationRequested,
                 StartedAt = _clock.StartedAt,
                 LoadBalancer = "HAProxy " + version["Version:".Length..].Trim(),
+                PodPropagation = _pods.Values.ToDictionary(p => p.Name, p => p.Propagation, StringComparer.Ordinal),
                 ProcessIds = [.. _pids],
                 Ports = [.. _ports],
             };
