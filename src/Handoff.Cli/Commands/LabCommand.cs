@@ -34,10 +34,11 @@ internal static class LabCommand
         var closedLoop = new Option<bool>("--closed-loop") { Description = "Send the next request when one finishes, instead of at --rps." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the per-pod propagation draws (reproducible ranges)." };
         var path = new Option<string>("--path") { Description = "Request path.", DefaultValueFactory = _ => "/" };
+        var writeConfig = WriteConfigOption.Create();
 
         var command = new Command("lab", "Roll a Deployment on this machine: real HAProxy, real app processes, emulated kubelet and endpoint propagation; names the cause of every failed request.")
         {
-            manifest, app, propagation, rps, duration, lb, report, format, workload, connections, closedLoop, seed, path,
+            manifest, app, propagation, rps, duration, lb, report, format, workload, connections, closedLoop, seed, path, writeConfig,
         };
 
         command.SetAction(async (ParseResult r, CancellationToken ct) =>
@@ -95,6 +96,11 @@ internal static class LabCommand
                 errors.Add(error);
             }
 
+            foreach (var error in WriteConfigOption.Problems(r.GetValue(writeConfig)))
+            {
+                errors.Add(error);
+            }
+
             if (errors.Errors.Count > 0 || spec is null)
             {
                 return Fail(errors.Errors);
@@ -125,7 +131,8 @@ internal static class LabCommand
                 return 130;
             }
 
-            return rendered.Passed ? CliHost.Ok : CliHost.Findings;
+            var written = r.GetValue(writeConfig) is not { } configFile || await WriteConfigOption.WriteAsync(configFile, rendered.Propagation, "lab", TimeProvider.System);
+            return rendered.Passed && written ? CliHost.Ok : CliHost.Findings;
         });
         return command;
     }

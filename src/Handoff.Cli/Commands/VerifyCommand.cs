@@ -52,9 +52,11 @@ internal static class VerifyCommand
             DefaultValueFactory = _ => LiveVerifyDefaults.BackendHeader,
         };
 
+        var writeConfig = WriteConfigOption.Create();
+
         var command = new Command("verify", "Roll a Deployment on a live cluster under load and name the cause of every failed request (kubectl is the transport).")
         {
-            url, insecure, deployment, ns, context, trigger, watchOnly, rps, connections, report, format, kubectl, timeout, tail, dataPlaneLag, profile, backendHeader,
+            url, insecure, deployment, ns, context, trigger, watchOnly, rps, connections, report, format, kubectl, timeout, tail, dataPlaneLag, profile, backendHeader, writeConfig,
         };
 
         command.SetAction(async (ParseResult r, CancellationToken ct) =>
@@ -104,6 +106,10 @@ internal static class VerifyCommand
             errors.RequestsPerSecond(r.GetValue(rps));
             errors.Connections(r.GetValue(connections));
             errors.ReportDirectory(r.GetValue(report));
+            foreach (var error in WriteConfigOption.Problems(r.GetValue(writeConfig)))
+            {
+                errors.Add(error);
+            }
 
             var rolloutOptions = new LiveRolloutOptions
             {
@@ -175,7 +181,8 @@ internal static class VerifyCommand
                 return 130;
             }
 
-            return rendered.Passed ? CliHost.Ok : CliHost.Findings;
+            var written = r.GetValue(writeConfig) is not { } configFile || await WriteConfigOption.WriteAsync(configFile, rendered.Propagation, "verify", TimeProvider.System);
+            return rendered.Passed && written ? CliHost.Ok : CliHost.Findings;
         });
         return command;
     }

@@ -74,6 +74,36 @@ public sealed record PropagationMeasurement(IReadOnlyList<PodPropagation> Pods, 
     /// <summary>Whether <see cref="Max"/> and <see cref="Median"/> are only lower bounds (some pod's number is one).</summary>
     public bool IsLowerBound => Pods.Any(p => p.IsLowerBound);
 
+    /// <summary>The smallest margin added to a measured propagation before it is written to a configuration file.</summary>
+    public static readonly TimeSpan MinimumMargin = TimeSpan.FromSeconds(1);
+
+    /// <summary>The margin added to a measured propagation, as a share of it (docs/config.md says why).</summary>
+    public const double MarginShare = 0.25;
+
+    /// <summary>
+    /// The propagation to write to a configuration file: the longest observed one plus a margin of a quarter of it, at
+    /// least 1 s, rounded up to whole seconds; null with the reason when the traffic could not tell (no old pod, or a
+    /// pod with too few or too slow requests, whose number says nothing about the plane).
+    /// </summary>
+    public (TimeSpan? Value, string Reason) ForConfig()
+    {
+        var c = CultureInfo.InvariantCulture;
+        if (Max is not { } max)
+        {
+            return (null, "no old pod was deleted during the run, so nothing was measured");
+        }
+
+        if (Pods.FirstOrDefault(p => p.Evidence is PropagationEvidence.TooFewRequests or PropagationEvidence.SlowResponses) is { } unclear)
+        {
+            return (null, unclear.Explanation);
+        }
+
+        var margin = TimeSpan.FromTicks(Math.Max(MinimumMargin.Ticks, (long)(max.Ticks * MarginShare)));
+        var value = TimeSpan.FromSeconds(Math.Ceiling((max + margin).TotalSeconds));
+        var bound = IsLowerBound ? ", a lower bound" : string.Empty;
+        return (value, string.Create(c, $"max {max.TotalSeconds:0.0} s over {Pods.Count} old pod(s){bound}, + {margin.TotalSeconds:0.0} s margin"));
+    }
+
     /// <summary>How far before a deletion the pod's own request rate is measured.</summary>
     public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(2);
 
