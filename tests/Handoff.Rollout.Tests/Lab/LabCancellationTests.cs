@@ -82,6 +82,61 @@ public class LabCancellationTests
     }
 }
 
+// In the lab collection: lab runs go one at a time.
+[Collection(LabSmokeCollection.Name)]
+public class LabSigKillTests
+{
+    [Fact(Timeout = 120_000)]
+    public async Task Cli_KilledWithSigKill_ItsWatchdogEndsHaProxyAndEveryPod()
+    {
+        // SIGKILL runs no finally block and no exit handler: only the watchdog, reading a pipe from the lab, is left to act.
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { TestPaths.Cli, "lab", TestPaths.Fixture("smoke-recommended.yaml"), "--app", TestPaths.TestAppCommand, "--duration", "60s", "--rps", "100", "--propagation", "1s" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var cli = Process.Start(start)!;
+        var loadRunning = new TaskCompletionSource();
+        cli.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("sent", StringComparison.Ordinal) == true)
+            {
+                loadRunning.TrySetResult();
+            }
+        };
+        cli.OutputDataReceived += (_, _) => { };
+        cli.BeginErrorReadLine();
+        cli.BeginOutputReadLine();
+        IReadOnlyList<int> children = [];
+        try
+        {
+            await loadRunning.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            children = Processes.Descendants(cli.Id);
+            var pods = children.Where(pid => Processes.CommandLine(pid)?.Contains("Handoff.Rollout.TestApp", StringComparison.Ordinal) == true).ToList();
+            pods.Count.ShouldBeGreaterThanOrEqualTo(2, "two pods are serving");
+            children.ShouldContain(pid => Processes.CommandLine(pid)!.Contains("haproxy", StringComparison.Ordinal));
+
+            cli.Kill(entireProcessTree: false);
+            await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+            (await Processes.WaitGoneAsync(children, TimeSpan.FromSeconds(10))).ShouldBeEmpty("HAProxy, every pod and the watchdog are gone after the lab's SIGKILL");
+        }
+        finally
+        {
+            if (!cli.HasExited)
+            {
+                cli.Kill(entireProcessTree: true);
+            }
+
+            foreach (var pid in children.Where(Processes.IsAlive))
+            {
+                Process.GetProcessById(pid).Kill();
+            }
+        }
+    }
+}
+
 // In the lab collection: no other lab runs while this one looks for leftover HAProxy processes.
 [Collection(LabSmokeCollection.Name)]
 public class LabFailureTests
