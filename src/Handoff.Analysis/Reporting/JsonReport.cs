@@ -107,7 +107,7 @@ public static class JsonReport
             w.WriteEndArray();
         }
 
-        if (result.Budgets.FirstOrDefault(b => b.DrainOrigin is { } o && !o.StartsWith("annotation", StringComparison.Ordinal)) is { } drained)
+        if (result.Budgets.FirstOrDefault(b => b.DrainOrigin is { } o && !o.StartsWith("annotation", StringComparison.Ordinal) && !o.StartsWith("app setting", StringComparison.Ordinal)) is { } drained)
         {
             w.WriteStartObject("drain");
             w.WriteNumber("seconds", drained.DrainSeconds);

@@ -154,7 +154,7 @@ public static partial class Messages
     }
 
     private static string HO110(Violation v) =>
-        $"The app declares {v.Observed.Of(Measure.Drain).Value} of drain ('{HandoffAnnotations.DrainSeconds}'), but only {v.Observed.Of(Measure.DrainWindow).Value} remain between stop-listening at {v.Observed.Of(Measure.StopListening).Value} and SIGKILL at {v.Observed.Of(Measure.SigkillAt).Value}.";
+        $"The app declares {v.Observed.Of(Measure.Drain).Value} of drain ({v.Observed.Of(Measure.Drain).Label ?? $"'{HandoffAnnotations.DrainSeconds}'"}), but only {v.Observed.Of(Measure.DrainWindow).Value} remain between stop-listening at {v.Observed.Of(Measure.StopListening).Value} and SIGKILL at {v.Observed.Of(Measure.SigkillAt).Value}.";
 
     private static string HO201(Violation v) =>
         $"Deployment '{WorkloadOf(v).Name}' uses the Recreate strategy: all {Number(v.Observed.Of(Measure.Replicas).Value.Value)} pods stop before new ones start, so every rollout drops all traffic.";

@@ -71,7 +71,7 @@ public sealed record TimeBudget
     /// <summary>D: the app's drain time.</summary>
     public double DrainSeconds { get; init; }
 
-    /// <summary>Whether D was declared with handoff.dev/drain-seconds.</summary>
+    /// <summary>Whether D was given (--drain, the annotation, the app's own settings, .handoff.yaml) rather than the default.</summary>
     public bool DrainDeclared { get; init; }
 
     /// <summary>B: the safety buffer.</summary>
@@ -120,9 +120,13 @@ public sealed record TimeBudget
         var profile = choice.Profile;
         var declaredDrain = HandoffAnnotations.Seconds(workload, HandoffAnnotations.DrainSeconds);
         var planes = WorkloadPlanes.Resolve(profile, workload, model);
-        var drain = timing.Drain is { } given && (timing.DrainOverridesAnnotations || declaredDrain is null)
-            ? given
-            : declaredDrain is { } annotated ? new Setting<double>(annotated, $"annotation {HandoffAnnotations.DrainSeconds}") : null;
+        // The more specific statement wins: --drain, then the workload's annotation, then the app's own settings
+        // (this container's server flags and env), then the file's one number for every workload.
+        var termination = PodTermination.Of(workload);
+        var drain = timing.Drain is { } given && timing.DrainOverridesAnnotations ? given
+            : declaredDrain is { } annotated ? new Setting<double>(annotated, $"annotation {HandoffAnnotations.DrainSeconds}")
+            : AppShutdownSettings.Drain(workload, termination.Container, model) is { } app ? new Setting<double>(app.Seconds, app.Origin)
+            : timing.Drain;
         var resolvedPlanes = planes.Planes;
         var propagation = timing.PropagationFor(workload);
         if (propagation is not null)
@@ -136,7 +140,7 @@ public sealed record TimeBudget
         {
             Workload = workload,
             Profile = choice,
-            Termination = PodTermination.Of(workload),
+            Termination = termination,
             DrainSeconds = drain?.Value ?? DefaultDrainSeconds,
             DrainDeclared = drain is not null,
             DrainOrigin = drain?.Origin,
@@ -156,7 +160,7 @@ public sealed record TimeBudget
     /// <summary>Whether P is the user's own number (measured or stated), not a profile's estimate.</summary>
     public bool PropagationGiven => PropagationOrigin is not null;
 
-    /// <summary>Where D came from (--drain, .handoff.yaml, the annotation); null for the default.</summary>
+    /// <summary>Where D came from (--drain, .handoff.yaml, the annotation, "app setting: ..."); null for the default.</summary>
     public string? DrainOrigin { get; init; }
 
     /// <summary>Reads how long a preStop hook runs (see <see cref="PreStopHook"/>; 0 when unknown).</summary>

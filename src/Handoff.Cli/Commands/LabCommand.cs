@@ -23,7 +23,7 @@ internal static class LabCommand
             DefaultValueFactory = _ => "2s",
         };
         var rps = new Option<int>("--rps") { Description = "Open-loop request rate.", DefaultValueFactory = _ => 1000 };
-        var duration = new Option<string>("--duration") { Description = "How long load runs; the rollout must finish inside it.", DefaultValueFactory = _ => "30s" };
+        var duration = new Option<string?>("--duration") { Description = "How long load runs; the rollout must finish inside it. Default: what the rollout needs (explain's simulation of this manifest) + warm-up + tail." };
         var lb = new Option<string>("--lb") { Description = "Load balancer (only 'haproxy').", DefaultValueFactory = _ => "haproxy" };
         var report = new Option<string?>("--report") { Description = "Folder for report.html, report.json, report.txt and the processes' logs." };
         var format = new Option<string>("--format") { Description = "Output on stdout: text or json.", DefaultValueFactory = _ => "text" };
@@ -34,10 +34,11 @@ internal static class LabCommand
         var closedLoop = new Option<bool>("--closed-loop") { Description = "Send the next request when one finishes, instead of at --rps." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the per-pod propagation draws (reproducible ranges)." };
         var path = new Option<string>("--path") { Description = "Request path.", DefaultValueFactory = _ => "/" };
+        var writeConfig = WriteConfigOption.Create();
 
         var command = new Command("lab", "Roll a Deployment on this machine: real HAProxy, real app processes, emulated kubelet and endpoint propagation; names the cause of every failed request.")
         {
-            manifest, app, propagation, rps, duration, lb, report, format, workload, connections, closedLoop, seed, path,
+            manifest, app, propagation, rps, duration, lb, report, format, workload, connections, closedLoop, seed, path, writeConfig,
         };
 
         command.SetAction(async (ParseResult r, CancellationToken ct) =>
@@ -49,7 +50,7 @@ internal static class LabCommand
                 errors.Add($"--propagation '{r.GetValue(propagation)}' is not a duration like '2s' or a range like '1s..4s'.");
             }
 
-            var length = errors.Duration("--duration", r.GetValue(duration), "'30s'");
+            var length = r.GetValue(duration) is { } given ? errors.Duration("--duration", given, "'30s'") : null;
             LabDeploymentSpec? spec = null;
             AppCommand? appCommand = null;
             try
@@ -77,13 +78,16 @@ internal static class LabCommand
                 errors.Add(ex.Message);
             }
 
+            // Without --duration the load lasts what this manifest's rollout needs.
+            var sized = r.GetValue(duration) is null && spec is not null ? LabRunLength.For(spec, (delay ?? LabDefaults.Propagation).Max) : ((TimeSpan Duration, string Reason)?)null;
             var reportDir = r.GetValue(report);
             var options = new LabOptions
             {
                 App = appCommand ?? AppCommand.Parse("true"),
                 Propagation = delay ?? new PropagationDelay(TimeSpan.Zero, TimeSpan.Zero),
                 RequestsPerSecond = r.GetValue(rps),
-                Duration = length ?? LabDefaults.Duration,
+                Duration = length ?? sized?.Duration ?? LabDefaults.Duration,
+                DurationSource = length is not null ? $"--duration {r.GetValue(duration)}" : sized?.Reason,
                 Connections = r.GetValue(connections),
                 ClosedLoop = r.GetValue(closedLoop),
                 Seed = r.GetValue(seed),
@@ -91,6 +95,11 @@ internal static class LabCommand
                 KeepFilesIn = reportDir,
             };
             foreach (var error in options.Validate())
+            {
+                errors.Add(error);
+            }
+
+            foreach (var error in WriteConfigOption.Problems(r.GetValue(writeConfig)))
             {
                 errors.Add(error);
             }
@@ -125,7 +134,8 @@ internal static class LabCommand
                 return 130;
             }
 
-            return rendered.Passed ? CliHost.Ok : CliHost.Findings;
+            var written = r.GetValue(writeConfig) is not { } configFile || await WriteConfigOption.WriteAsync(configFile, rendered.Propagation, "lab", TimeProvider.System);
+            return rendered.Passed && written ? CliHost.Ok : CliHost.Findings;
         });
         return command;
     }

@@ -52,9 +52,11 @@ internal static class VerifyCommand
             DefaultValueFactory = _ => LiveVerifyDefaults.BackendHeader,
         };
 
+        var writeConfig = WriteConfigOption.Create();
+
         var command = new Command("verify", "Roll a Deployment on a live cluster under load and name the cause of every failed request (kubectl is the transport).")
         {
-            url, insecure, deployment, ns, context, trigger, watchOnly, rps, connections, report, format, kubectl, timeout, tail, dataPlaneLag, profile, backendHeader,
+            url, insecure, deployment, ns, context, trigger, watchOnly, rps, connections, report, format, kubectl, timeout, tail, dataPlaneLag, profile, backendHeader, writeConfig,
         };
 
         command.SetAction(async (ParseResult r, CancellationToken ct) =>
@@ -84,6 +86,7 @@ internal static class VerifyCommand
             var lag = r.GetValue(dataPlaneLag) is { } given
                 ? errors.Duration("--data-plane-lag", given, "'90s' or '10m'") ?? TimeSpan.Zero
                 : TimeSpan.FromSeconds(chosen?.PropagationSeconds ?? 0);
+            var lagSource = r.GetValue(dataPlaneLag) is { } lagText ? $"--data-plane-lag {lagText}" : $"assumed: profile {chosen?.Id}";
 
             var triggerLine = r.GetValue(trigger);
             IReadOnlyList<string> triggerCommand = [];
@@ -103,6 +106,10 @@ internal static class VerifyCommand
             errors.RequestsPerSecond(r.GetValue(rps));
             errors.Connections(r.GetValue(connections));
             errors.ReportDirectory(r.GetValue(report));
+            foreach (var error in WriteConfigOption.Problems(r.GetValue(writeConfig)))
+            {
+                errors.Add(error);
+            }
 
             var rolloutOptions = new LiveRolloutOptions
             {
@@ -145,6 +152,7 @@ internal static class VerifyCommand
                 BackendHeader = r.GetValue(backendHeader)!,
                 SkipCertificateCheck = r.GetValue(insecure),
                 DataPlaneLag = lag,
+                DataPlaneLagSource = lagSource,
                 Rollout = rolloutOptions,
             };
 
@@ -173,7 +181,8 @@ internal static class VerifyCommand
                 return 130;
             }
 
-            return rendered.Passed ? CliHost.Ok : CliHost.Findings;
+            var written = r.GetValue(writeConfig) is not { } configFile || await WriteConfigOption.WriteAsync(configFile, rendered.Propagation, "verify", TimeProvider.System);
+            return rendered.Passed && written ? CliHost.Ok : CliHost.Findings;
         });
         return command;
     }

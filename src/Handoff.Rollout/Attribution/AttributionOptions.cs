@@ -10,6 +10,15 @@ public sealed record AttributionOptions
     /// </summary>
     public TimeSpan DataPlaneLag { get; init; } = AttributionDefaults.DataPlaneLag;
 
+    /// <summary>Where <see cref="DataPlaneLag"/> came from, as the report prints it ("--propagation 2s", "profile kube-proxy-small"). Defaults to "assumed: default".</summary>
+    public string DataPlaneLagSource { get; init; } = "assumed: default";
+
+    /// <summary>Per-pod lags where they differ from <see cref="DataPlaneLag"/> (the lab draws a ranged --propagation per pod). Defaults to none.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> DataPlaneLagByPod { get; init; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
+    /// <summary>How closely the traffic must place the moment a plane stopped sending to a pod for its observed propagation not to be a lower bound. Defaults to 300 milliseconds.</summary>
+    public TimeSpan PropagationResolution { get; init; } = AttributionDefaults.PropagationResolution;
+
     /// <summary>How late a watch may deliver a change, so how much earlier than an inferred SIGTERM the real one may be. Defaults to 1 second.</summary>
     public TimeSpan WatchLatency { get; init; } = AttributionDefaults.WatchLatency;
 
@@ -31,6 +40,9 @@ public static class AttributionDefaults
 
     /// <summary>The served-before-ready window.</summary>
     public static readonly TimeSpan NewPodWindow = TimeSpan.FromSeconds(5);
+
+    /// <summary>The resolution of an observed propagation: the lab's acceptance bound (issue 16: within 0.3 s of --propagation).</summary>
+    public static readonly TimeSpan PropagationResolution = TimeSpan.FromMilliseconds(300);
 
     /// <summary>Request-versus-event slack.</summary>
     public static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(100);

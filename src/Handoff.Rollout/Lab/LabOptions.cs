@@ -46,6 +46,9 @@ public sealed record LabOptions
     /// <remarks>Defaults to 30 seconds.</remarks>
     public TimeSpan Duration { get; init; } = LabDefaults.Duration;
 
+    /// <summary>How <see cref="Duration"/> was chosen ("--duration 30s", "sized to the rollout: ..."), for the report; null when a caller set it.</summary>
+    public string? DurationSource { get; init; }
+
     /// <summary>The request path.</summary>
     /// <remarks>Defaults to "/".</remarks>
     public string Path { get; init; } = "/";

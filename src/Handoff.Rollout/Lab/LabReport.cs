@@ -26,6 +26,7 @@ public static class LabReport
             new("load", o.ClosedLoop
                 ? string.Create(c, $"closed-loop over {o.Connections} connections, {LabDuration.Format(o.Duration)}, GET {o.Path}")
                 : string.Create(c, $"{o.RequestsPerSecond} req/s open-loop over {o.Connections} connections, {LabDuration.Format(o.Duration)}, GET {o.Path}")),
+            new("duration", $"{LabDuration.Format(o.Duration)} ({o.DurationSource ?? "set by the caller"})"),
             new("app", o.App.Template),
             new("seed", result.Seed.ToString(c)),
             new("started", result.StartedAt.ToString("u", c)),
@@ -38,12 +39,17 @@ public static class LabReport
         }
         else if (!result.RolloutFinished)
         {
-            problems.Add($"The rollout did not finish within --duration {LabDuration.Format(o.Duration)}; raise --duration so that every old pod has exited while load runs.");
+            problems.Add($"The run was cut short: the rollout did not finish within the load's {LabDuration.Format(o.Duration)} ({o.DurationSource ?? "--duration"}); pass a longer --duration so that every old pod has exited while load runs.");
         }
 
         // The lab's endpoint removals are HAProxy's own (the data plane), so the lag matters only to evidence seen on a control plane.
         var report = RolloutReport.Build($"handoff lab {spec.SourceFile}", metadata, result.Load.Records, result.Events, problems, spec.Notes,
-            new Attribution.AttributionOptions { DataPlaneLag = o.Propagation.Max });
+            new Attribution.AttributionOptions
+            {
+                DataPlaneLag = o.Propagation.Max,
+                DataPlaneLagSource = o.Propagation.Min == o.Propagation.Max ? $"--propagation {o.Propagation}" : $"--propagation {o.Propagation}, drawn per pod",
+                DataPlaneLagByPod = result.PodPropagation,
+            });
         var unexplainedTimeouts = report.Attribution.Failures.Count(f => f.Cause == Attribution.FailureCause.Other && f.Request.Outcome == Load.RequestOutcome.Timeout);
         if (unexplainedTimeouts > 0)
         {

@@ -36,6 +36,9 @@ public sealed record LabResult
     /// <summary>Every process the lab started (HAProxy and pods), for checking that none outlived it.</summary>
     public required IReadOnlyList<int> ProcessIds { get; init; }
 
+    /// <summary>The propagation each pod was given (drawn per pod from a ranged --propagation), by name.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> PodPropagation { get; init; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
     /// <summary>Every port the lab used on 127.0.0.1.</summary>
     public required IReadOnlyList<int> Ports { get; init; }
 }

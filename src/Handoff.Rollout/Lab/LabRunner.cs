@@ -10,7 +10,8 @@ namespace Handoff.Rollout.Lab;
 /// The run: start HAProxy and the old pods, wait until they are ready and in HAProxy, start the load, start the
 /// rollout after a short warm-up, stop the load after the duration, then end every process. Track B (the data
 /// plane) is the propagation delay: a pod leaves HAProxy that long after it starts terminating or turns unready.
-/// Nothing outlives the run: processes are ended in a finally block, and on process exit as a last resort.
+/// Nothing outlives the run: processes are ended in a finally block, on process exit as a last resort, and by a
+/// watchdog process when the lab itself is killed (<see cref="LabWatchdog"/>).
 /// </remarks>
 public sealed class LabRunner
 {
@@ -92,6 +93,7 @@ public sealed class LabRunner
         private readonly ConcurrentBag<int> _ports = [];
         private readonly ConcurrentBag<Task> _background = [];
         private readonly CancellationTokenSource _teardown = new();
+        private readonly LabWatchdog _watchdog = LabWatchdog.Start();
         private HaProxyLoadBalancer? _haProxy;
         private int _nextPodIndex;
         private int _disposed;
@@ -126,6 +128,7 @@ public sealed class LabRunner
         {
             _haProxy = await HaProxyLoadBalancer.StartAsync(_options.HaProxy, _workDirectory, cancellationToken);
             _pids.Add(_haProxy.Pid);
+            _watchdog.Watch(_haProxy.Pid);
             _ports.Add(_haProxy.Port);
             _options.OnLoadBalancerStarted?.Invoke(new Uri($"http://127.0.0.1:{_haProxy.Port.ToString(CultureInfo.InvariantCulture)}{_options.Path}"));
             var version = (await _haProxy.CommandAsync("show info", cancellationToken))
@@ -177,6 +180,7 @@ public sealed class LabRunner
                 Cancelled = cancellationToken.IsCancellationRequested,
                 StartedAt = _clock.StartedAt,
                 LoadBalancer = "HAProxy " + version["Version:".Length..].Trim(),
+                PodPropagation = _pods.Values.ToDictionary(p => p.Name, p => p.Propagation, StringComparer.Ordinal),
                 ProcessIds = [.. _pids],
                 Ports = [.. _ports],
             };
@@ -222,6 +226,7 @@ public sealed class LabRunner
 
             _probeClient.Dispose();
             _teardown.Dispose();
+            _watchdog.Dispose();
         }
 
         private async Task<bool> RollOutAsync(Task loadTask, CancellationToken cancellationToken)
@@ -275,6 +280,7 @@ public sealed class LabRunner
             var pod = LabPod.Start(name, revision, index, _options.Propagation.Draw(_random), _spec, _options.App, _workDirectory, _timeline, _probeClient, OnReadinessChangedAsync);
             _pods[name] = pod;
             _pids.Add(pod.Pid);
+            _watchdog.Watch(pod.Pid);
             _ports.Add(pod.Port);
         }
 

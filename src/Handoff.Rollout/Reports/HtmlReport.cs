@@ -221,13 +221,18 @@ public static class HtmlReport
         }
 
         var byPod = report.Attribution.ByPod;
-        html.Append("<table class=\"pods\"><tr><th>pod</th><th>created</th><th>ready</th><th>terminating</th><th>SIGTERM</th><th>endpoint removed</th><th>exited</th><th>failed</th></tr>\n");
+        html.Append("<table class=\"pods\"><tr><th>pod</th><th>created</th><th>ready</th><th>terminating</th><th>SIGTERM</th><th>endpoint removed</th><th>exited</th><th>failed</th><th>P seen</th></tr>\n");
+        var propagation = report.Propagation.Pods.ToDictionary(p => p.Pod, StringComparer.Ordinal);
         foreach (var p in report.Pods)
         {
-            html.Append(C, $"<tr><td>{E(p.Name)}</td><td>{S(p.Created)}</td><td>{S(p.Ready)}</td><td>{S(p.Terminating)}</td><td>{S(p.SigTerm)}</td><td>{S(p.Endpoint.Count > 0 ? p.Endpoint[^1].To : null)}</td><td>{S(p.Exited)}</td><td>{(byPod.TryGetValue(p.Name, out var n) ? n : 0)}</td></tr>\n");
+            html.Append(C, $"<tr><td>{E(p.Name)}</td><td>{S(p.Created)}</td><td>{S(p.Ready)}</td><td>{S(p.Terminating)}</td><td>{S(p.SigTerm)}</td><td>{S(p.Endpoint.Count > 0 ? p.Endpoint[^1].To : null)}</td><td>{S(p.Exited)}</td><td>{(byPod.TryGetValue(p.Name, out var n) ? n : 0)}</td><td class=\"observed-propagation\">{E(propagation.TryGetValue(p.Name, out var seen) ? TextReport.ObservedPropagation(seen) : "-")}</td></tr>\n");
         }
 
         html.Append("</table>\n");
+        if (TextReport.PropagationLine(report.Propagation) is { } line)
+        {
+            html.Append("<p class=\"propagation\">Propagation: ").Append(E(line)).Append("</p>\n");
+        }
     }
 
     private static TimeSpan? Min(params TimeSpan?[] values) => values.Where(v => v is not null).Min();

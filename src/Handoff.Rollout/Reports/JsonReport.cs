@@ -7,8 +7,9 @@ namespace Handoff.Rollout.Reports;
 
 /// <summary>Renders a <see cref="RolloutReport"/> as JSON (times in seconds from the start of the run).</summary>
 /// <remarks>
-/// Shape: { title, passed, metadata{}, summary{sent, ok, failed, outcomes{}, causes{}}, problems[], notes[],
-/// pods[], events[], failures[], rate[] }. Successful requests are summarised, not listed.
+/// Shape: { title, passed, metadata{}, summary{sent, ok, failed, outcomes{}, causes{}, observedPropagationSeconds{max,
+/// median, lowerBound, pods}, configuredPropagationSeconds, configuredPropagationSource}, problems[], notes[],
+/// pods[{..., observedPropagationSeconds}], events[], failures[], rate[] }. Successful requests are summarised, not listed.
 /// </remarks>
 public static class JsonReport
 {
@@ -52,6 +53,7 @@ public static class JsonReport
                 json.WriteString("mainCause", Camel(main.ToString()));
             }
 
+            WritePropagationSummary(json, report.Propagation);
             json.WriteEndObject();
             Strings(json, "problems", report.Problems);
             Strings(json, "notes", report.Notes);
@@ -86,6 +88,7 @@ public static class JsonReport
 
                 json.WriteEndArray();
                 json.WriteNumber("failed", failedByPod.TryGetValue(pod.Name, out var n) ? n : 0);
+                WritePodPropagation(json, report.Propagation.Pods.FirstOrDefault(p => string.Equals(p.Pod, pod.Name, StringComparison.Ordinal)));
                 json.WriteEndObject();
             }
 
@@ -132,6 +135,34 @@ public static class JsonReport
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    // summary.observedPropagationSeconds: { max, median, lowerBound, pods }, beside the configured or assumed value.
+    private static void WritePropagationSummary(Utf8JsonWriter json, PropagationMeasurement propagation)
+    {
+        json.WriteStartObject("observedPropagationSeconds");
+        Time(json, "max", propagation.Max);
+        Time(json, "median", propagation.Median);
+        json.WriteBoolean("lowerBound", propagation.IsLowerBound);
+        json.WriteNumber("pods", propagation.Pods.Count);
+        json.WriteEndObject();
+        Time(json, "configuredPropagationSeconds", propagation.Configured);
+        json.WriteString("configuredPropagationSource", propagation.ConfiguredSource);
+    }
+
+    private static void WritePodPropagation(Utf8JsonWriter json, PodPropagation? propagation)
+    {
+        Time(json, "observedPropagationSeconds", propagation?.Observed);
+        if (propagation is null)
+        {
+            return;
+        }
+
+        json.WriteBoolean("observedPropagationLowerBound", propagation.IsLowerBound);
+        json.WriteString("observedPropagationEvidence", Camel(propagation.Evidence.ToString()));
+        Time(json, "configuredPropagationSeconds", propagation.Configured);
+        json.WriteNumber("requestsAfterDeletion", propagation.RequestsAfterDeletion);
+        json.WriteString("observedPropagationExplanation", propagation.Explanation);
     }
 
     private static void WriteEvent(Utf8JsonWriter json, TimelineEvent e)

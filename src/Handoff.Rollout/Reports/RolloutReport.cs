@@ -29,6 +29,9 @@ public sealed record RolloutReport
     /// <summary>One lane per pod.</summary>
     public required IReadOnlyList<PodLane> Pods { get; init; }
 
+    /// <summary>The propagation every old pod saw, measured from the traffic, next to the configured or assumed one.</summary>
+    public required PropagationMeasurement Propagation { get; init; }
+
     /// <summary>Requests started and failed per <see cref="RateBin"/>.</summary>
     public required IReadOnlyList<RateBin> Rate { get; init; }
 
@@ -60,7 +63,9 @@ public sealed record RolloutReport
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(events);
         var ordered = events.OrderBy(e => e.At).ToList();
+        attribution ??= new AttributionOptions();
         var attributed = FailureAttributor.Attribute(records, ordered, attribution);
+        var propagation = PropagationMeasurement.Measure(records, ordered, attributed, attribution);
         return new RolloutReport
         {
             Title = title,
@@ -69,9 +74,10 @@ public sealed record RolloutReport
             Events = ordered,
             Attribution = attributed,
             Pods = PodLane.From(ordered),
+            Propagation = propagation,
             Rate = Reports.RateBin.From(records, RateBin),
             Problems = problems ?? [],
-            Notes = [.. notes ?? [], .. attributed.Notes],
+            Notes = [.. notes ?? [], .. attributed.Notes, .. propagation.Pods.Where(p => p.IsLowerBound).Select(p => p.Explanation)],
         };
     }
 

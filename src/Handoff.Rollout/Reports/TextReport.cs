@@ -41,7 +41,8 @@ public static class TextReport
 
         text.AppendLine();
         var failedByPod = report.Attribution.ByPod;
-        Table(text, ["pod", "created", "ready", "terminating", "SIGTERM", "endpoint removed", "exited", "failed"], [.. report.Pods.Select(p => new[]
+        var propagation = report.Propagation.Pods.ToDictionary(p => p.Pod, StringComparer.Ordinal);
+        Table(text, ["pod", "created", "ready", "terminating", "SIGTERM", "endpoint removed", "exited", "failed", "P seen"], [.. report.Pods.Select(p => new[]
         {
             p.Name,
             Seconds(p.Created),
@@ -51,8 +52,13 @@ public static class TextReport
             Seconds(p.Endpoint.Count > 0 ? p.Endpoint[^1].To : null),
             Seconds(p.Exited),
             failedByPod.TryGetValue(p.Name, out var n) ? n.ToString(c) : "0",
+            propagation.TryGetValue(p.Name, out var seen) ? ObservedPropagation(seen) : "-",
         })]);
-        text.AppendLine("  (seconds from the start of the run; '-' did not happen)");
+        text.AppendLine("  (seconds from the start of the run; '-' did not happen; P seen: seconds from deletion to the last request the pod got, '>=' a lower bound)");
+        if (PropagationLine(report.Propagation) is { } line)
+        {
+            text.Append(c, $"propagation  {line}").AppendLine();
+        }
 
         foreach (var note in report.Notes)
         {
@@ -86,6 +92,27 @@ public static class TextReport
 
         var cause = AttributionResult.Describe(report.Attribution.MainCause!.Value);
         return string.Create(c, $"FAILED: {report.Failed} of {report.Records.Count} requests failed; main cause: {cause}.");
+    }
+
+    /// <summary>One line: the observed propagation (max, median, over how many pods) beside the configured or assumed one; null when no pod was deleted.</summary>
+    public static string? PropagationLine(Attribution.PropagationMeasurement propagation)
+    {
+        ArgumentNullException.ThrowIfNull(propagation);
+        if (propagation is not { Max: { } max, Median: { } median })
+        {
+            return null;
+        }
+
+        var bound = propagation.IsLowerBound ? ">=" : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"observed max {bound}{max.TotalSeconds:0.000} s, median {bound}{median.TotalSeconds:0.000} s over {propagation.Pods.Count} old pod(s); configured {propagation.Configured.TotalSeconds:0.###} s ({propagation.ConfiguredSource}){(propagation.IsLowerBound ? "; '>=' is a lower bound, see the notes" : string.Empty)}");
+    }
+
+    /// <summary>A pod's observed propagation in seconds, '>=' before a lower bound.</summary>
+    public static string ObservedPropagation(Attribution.PodPropagation propagation)
+    {
+        ArgumentNullException.ThrowIfNull(propagation);
+        return (propagation.IsLowerBound ? ">=" : string.Empty) + propagation.Observed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
     }
 
     private static string Seconds(TimeSpan? at) => at is { } t ? t.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture) : "-";

@@ -46,7 +46,7 @@ public static class LiveReport
         }
 
         return RolloutReport.Build($"handoff verify deployment/{d.Name}", metadata, result.Load.Records, result.Events, problems, [SigTermNote, .. result.Notes],
-            new AttributionOptions { DataPlaneLag = o.DataPlaneLag });
+            new AttributionOptions { DataPlaneLag = o.DataPlaneLag, DataPlaneLagSource = o.DataPlaneLagSource });
     }
 
     private static string PreStop(PodTemplateFacts facts) => facts switch

@@ -32,6 +32,9 @@ public sealed class LiveVerifyOptions
     /// <summary>How long after the EndpointSlice dropped a pod the data planes in front of it may still send to it (the workload's profile, or --data-plane-lag). Defaults to 10 seconds.</summary>
     public TimeSpan DataPlaneLag { get; init; } = AttributionDefaults.DataPlaneLag;
 
+    /// <summary>Where <see cref="DataPlaneLag"/> came from ("--data-plane-lag 5s", "profile kube-proxy-small"), for the report. Defaults to "assumed: default".</summary>
+    public string DataPlaneLagSource { get; init; } = "assumed: default";
+
     /// <summary>Trigger and time bounds.</summary>
     public LiveRolloutOptions Rollout { get; init; } = new();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Handoff.Rollout.Tests.Support;
 
 namespace Handoff.Rollout.Tests.Lab;
@@ -39,29 +38,6 @@ public class LabCliTests
         ]);
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string fixture, string[] extra)
-    {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { TestPaths.Cli, "lab", TestPaths.Fixture(fixture), "--app", TestPaths.TestAppCommand }.Concat(extra))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var cli = Process.Start(start)!;
-        var stdout = cli.StandardOutput.ReadToEndAsync();
-        var stderr = cli.StandardError.ReadToEndAsync();
-        try
-        {
-            await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        finally
-        {
-            if (!cli.HasExited)
-            {
-                cli.Kill(entireProcessTree: true);
-            }
-        }
-
-        return (cli.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string fixture, string[] extra) =>
+        HandoffCli.RunAsync(new[] { "lab", TestPaths.Fixture(fixture), "--app", TestPaths.TestAppCommand }.Concat(extra), TimeSpan.FromSeconds(30));
 }

@@ -95,6 +95,27 @@ public class LabSmokeTests(LabSmokeRuns runs)
     }
 
     [Fact]
+    public void Lab_NaiveRollout_ObservedPropagationIsWhenTheFailuresStopped_ALowerBound()
+    {
+        // No preStop: each old pod stops listening at its deletion, and HAProxy sends to it for the 1 s propagation.
+        var propagation = LabReport.Build(runs.Naive).Propagation;
+
+        propagation.Pods.Select(p => p.Pod).ShouldBe(["smoke-v1-1", "smoke-v1-2"], ignoreOrder: true);
+        propagation.Pods.ShouldAllBe(p => p.Evidence == PropagationEvidence.FailuresStopped);
+        propagation.Pods.ShouldAllBe(p => p.Observed >= TimeSpan.FromSeconds(0.7) && p.Observed <= TimeSpan.FromSeconds(1.3));
+        propagation.IsLowerBound.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Lab_RecommendedRollout_ObservedPropagationIsTheConfiguredSecond()
+    {
+        var propagation = LabReport.Build(runs.Recommended).Propagation;
+
+        propagation.Pods.Count.ShouldBe(2);
+        propagation.Pods.ShouldAllBe(p => p.Evidence == PropagationEvidence.LastAnswered && p.Observed >= TimeSpan.FromSeconds(0.7) && p.Observed <= TimeSpan.FromSeconds(1.3));
+    }
+
+    [Fact]
     public async Task Lab_AfterEachRun_NoProcessOrPortIsLeft()
     {
         await LabRuns.ShouldHaveLeftNothingAsync(runs.Naive);

@@ -5,7 +5,7 @@ namespace Handoff.Rollout.Tests.Support;
 /// <summary>Runs the lab on a fixture with the test app as the pods.</summary>
 internal static class LabRuns
 {
-    public static Task<LabResult> RunAsync(string fixture, string propagation, int rps, TimeSpan duration, CancellationToken cancellationToken, string? keepFilesIn = null)
+    public static Task<LabResult> RunAsync(string fixture, string propagation, int rps, TimeSpan duration, CancellationToken cancellationToken, string? keepFilesIn = null, int connections = 16)
     {
         PropagationDelay.TryParse(propagation, out var delay).ShouldBeTrue();
         var options = new LabOptions
@@ -14,7 +14,7 @@ internal static class LabRuns
             Propagation = delay!,
             RequestsPerSecond = rps,
             Duration = duration,
-            Connections = 16,
+            Connections = connections,
             Seed = 42,
             KeepFilesIn = keepFilesIn,
         };

@@ -108,6 +108,15 @@ public sealed class LabEndToEndTests : IDisposable
             }
         }
 
+        // One computation, two timelines: verify's observed propagation of each old pod (from the deletion its watch
+        // saw) is the lab's (from the deletion it made), less at most the watch's delivery delay.
+        foreach (var labPod in labReport.Propagation.Pods)
+        {
+            var livePod = verifyReport.Propagation.Pods.Single(p => p.Pod == labPod.Pod);
+            livePod.Evidence.ShouldBe(labPod.Evidence, livePod.Explanation);
+            (livePod.Observed - labPod.Observed).TotalSeconds.ShouldBeInRange(-0.6, 0.3, $"{livePod.Explanation} / {labPod.Explanation}");
+        }
+
         KubectlTests.StandInProcessesStillRunning(standIn).ShouldBe(0);
         await LabRuns.ShouldHaveLeftNothingAsync(lab);
     }

@@ -87,6 +87,13 @@ public sealed class LiveStreamingTests : IDisposable
         sigTerm.Detail!.ShouldStartWith(LiveTimeline.InferredPrefix);
         result.Events.ShouldContain(e => e.Kind == TimelineEventKind.RolloutStarted && e.Detail == "watch-only: first pod change seen");
         TextReport.Verdict(report).ShouldStartWith($"FAILED: {report.Failed} of {report.Records.Count} requests failed; main cause: SIGTERM before endpoint removal.");
+
+        // verify measures the propagation from its own timeline with the lab's computation: web-1 stopped at once,
+        // so it is when its failures stopped, 1.5 s after the deletion, and only a lower bound.
+        var measured = report.Propagation.Pods.ShouldHaveSingleItem();
+        (measured.Pod, measured.Evidence).ShouldBe(("web-1", PropagationEvidence.FailuresStopped));
+        measured.Observed.TotalSeconds.ShouldBeInRange(1.3, 2.2, measured.Explanation);
+        TextReport.Render(report).ShouldContain("propagation  observed max >=");
         KubectlTests.StandInProcessesStillRunning(standIn).ShouldBe(0);
     }
 

@@ -32,7 +32,7 @@ public sealed class HO110AppDrainExceedsBudget : WorkloadRule
         {
             Observed =
             [
-                new Term(Measure.Drain, Quantity.Seconds(b.DrainSeconds)),
+                new Term(Measure.Drain, Quantity.Seconds(b.DrainSeconds), b.DrainOrigin is { } origin && !origin.StartsWith("annotation", StringComparison.Ordinal) ? origin : null),
                 new Term(Measure.DrainWindow, Quantity.Seconds(b.DrainWindowSeconds)),
                 new Term(Measure.StopListening, Quantity.Seconds(b.StopListeningSeconds)),
                 new Term(Measure.SigkillAt, Quantity.Seconds(b.SigkillAtSeconds)),

@@ -1,0 +1,101 @@
+using Handoff.Analysis.Configuration;
+using Handoff.Analysis.Manifests;
+using Handoff.Analysis.Rules;
+using Handoff.Analysis.Timing;
+
+namespace Handoff.Analysis.Tests.Timing;
+
+/// <summary>The drain time D from the app's own settings, with where it came from; fixtures in tests/fixtures/app-drain/.</summary>
+public sealed class AppShutdownSettingsTests
+{
+    public static TheoryData<string, double, string> Fixtures() => new()
+    {
+        { "gunicorn-django.yaml", 45, "app setting: gunicorn --graceful-timeout 45 of container 'web'" },
+        { "spring-boot-actuator.yaml", 40, "app setting: Spring Boot server.shutdown=graceful, env SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE=40s of container 'billing'" },
+        { "nginx-configmap.yaml", 15, "app setting: nginx worker_shutdown_timeout 15s in ConfigMap 'site-nginx' of container 'nginx'" },
+        { "handoff-aspnetcore-env.yaml", 25, "app setting: env Handoff__DrainTimeoutSeconds=25 of container 'api'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Analyze_AppThatShowsItsDrain_UsesItInsteadOfTheDefaultAndSaysWhere(string fixture, double seconds, string origin)
+    {
+        var budget = Analyze(fixture).Budgets.ShouldHaveSingleItem();
+
+        budget.DrainSeconds.ShouldBe(seconds);
+        budget.DrainOrigin.ShouldBe(origin);
+        budget.DrainDeclared.ShouldBeTrue();
+        budget.RequiredGraceSeconds.ShouldBe(budget.StopListeningSeconds + seconds + TimeBudget.DefaultBufferSeconds);
+    }
+
+    [Fact]
+    public void Analyze_SpringDrainLongerThanTheGraceLeaves_HO110NamesTheAppSetting()
+    {
+        // preStop 10 s, D 40 s, grace 45 s: only 35 s remain after the stop.
+        var finding = Analyze("spring-boot-actuator.yaml").Findings.Single(f => f.RuleId == "HO110");
+
+        finding.Message.ShouldStartWith("The app declares 40 s of drain (app setting: Spring Boot server.shutdown=graceful, env SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE=40s of container 'billing'), but only 35 s remain");
+    }
+
+    [Theory]
+    [InlineData("command: [gunicorn, app:app]", "", 30, "app setting: gunicorn's default --graceful-timeout 30 of container 'app'")]
+    [InlineData("command: [sh, -c, \"exec gunicorn --graceful-timeout 12 app:app\"]", "", 12, "app setting: gunicorn --graceful-timeout 12 of container 'app'")]
+    [InlineData("command: [gunicorn, app:app]", "- {name: GUNICORN_CMD_ARGS, value: \"--workers 3 --graceful-timeout 8\"}", 8, "app setting: gunicorn --graceful-timeout 8 of container 'app'")]
+    [InlineData("command: [uvicorn, main:app, --timeout-graceful-shutdown, \"9\"]", "", 9, "app setting: uvicorn --timeout-graceful-shutdown 9 of container 'app'")]
+    [InlineData("args: [--server.shutdown=graceful, --spring.lifecycle.timeout-per-shutdown-phase=1m]", "", 60, "app setting: Spring Boot server.shutdown=graceful, spring.lifecycle.timeout-per-shutdown-phase=1m of container 'app'")]
+    [InlineData("args: []", "- {name: JAVA_TOOL_OPTIONS, value: \"-Dserver.shutdown=graceful\"}", 30, "app setting: Spring Boot server.shutdown=graceful, default timeout-per-shutdown-phase 30s of container 'app'")]
+    public void Analyze_ServerFlagsAndEnvironment_AreRead(string commandLine, string env, double seconds, string origin)
+    {
+        var budget = AnalyzeText(Deployment(commandLine, env)).Budgets.Single();
+
+        (budget.DrainSeconds, budget.DrainOrigin).ShouldBe((seconds, origin));
+    }
+
+    [Fact]
+    public void Analyze_NothingShown_KeepsTheDefault()
+    {
+        var budget = AnalyzeText(Deployment("command: [/app/server]", "- {name: PORT, value: \"8080\"}")).Budgets.Single();
+
+        (budget.DrainSeconds, budget.DrainOrigin, budget.DrainDeclared).ShouldBe((TimeBudget.DefaultDrainSeconds, null, false));
+    }
+
+    [Fact]
+    public void Analyze_Precedence_CommandLineThenAnnotationThenAppThenFile()
+    {
+        var gunicorn = Deployment("command: [gunicorn, --graceful-timeout, \"45\", app:app]", "");
+        var annotated = gunicorn.Replace("  template:\n    metadata:\n", "  template:\n    metadata:\n      annotations: {handoff.dev/drain-seconds: \"12\"}\n", StringComparison.Ordinal);
+        var file = new TimingSettings { Drain = new Setting<double>(50, ".handoff.yaml:3:8") };
+        var commandLine = new TimingSettings { Drain = new Setting<double>(5, "--drain 5s"), DrainOverridesAnnotations = true };
+
+        AnalyzeText(gunicorn, file).Budgets.Single().DrainOrigin.ShouldBe("app setting: gunicorn --graceful-timeout 45 of container 'app'", "the app's own flag beats the file's one number for every workload");
+        AnalyzeText(annotated, file).Budgets.Single().DrainSeconds.ShouldBe(12, "the workload's annotation beats the app's flag");
+        AnalyzeText(annotated, commandLine).Budgets.Single().DrainOrigin.ShouldBe("--drain 5s");
+        AnalyzeText(Deployment("command: [/app/server]", ""), file).Budgets.Single().DrainOrigin.ShouldBe(".handoff.yaml:3:8");
+    }
+
+    private static string Deployment(string commandLine, string env) => $$$"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: app}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: app}}
+          template:
+            metadata:
+              labels: {app: app}
+            spec:
+              containers:
+                - name: app
+                  image: registry.example.com/app:1
+                  {{{commandLine}}}
+                  env:
+                    {{{(env.Length == 0 ? "- {name: TZ, value: UTC}" : env)}}}
+                  ports: [{containerPort: 8080}]
+        """;
+
+    private static AnalysisResult Analyze(string fixture) =>
+        Analyzer.Analyze(ManifestSet.Load([Path.Combine(RepoPaths.Fixtures, "app-drain", fixture)]));
+
+    private static AnalysisResult AnalyzeText(string yaml, TimingSettings? timing = null) =>
+        Analyzer.Analyze(ManifestSet.FromText(yaml, "app.yaml"), new AnalysisOptions { Timing = timing ?? TimingSettings.None });
+}

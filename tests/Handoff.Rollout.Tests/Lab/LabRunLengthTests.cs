@@ -1,0 +1,34 @@
+using Handoff.Rollout.Lab;
+using Handoff.Rollout.Tests.Support;
+
+namespace Handoff.Rollout.Tests.Lab;
+
+/// <summary>The lab's default --duration: explain's rollout simulation of the manifest, plus warm-up and tail.</summary>
+public class LabRunLengthTests
+{
+    [Fact]
+    public void For_RecommendedSample_IsLongerThanTheOldFixed30Seconds()
+    {
+        // 3 replicas one at a time (surge 1, unavailable 0), minReadySeconds 5, preStop 10 s: the old 30 s was too short.
+        var spec = LabManifestReader.Read(Path.Combine(TestPaths.Root, "samples", "deploy", "recommended.yaml"));
+
+        var (duration, reason) = LabRunLength.For(spec, TimeSpan.FromSeconds(2));
+
+        duration.TotalSeconds.ShouldBeGreaterThan(30);
+        duration.TotalSeconds.ShouldBeLessThan(90);
+        reason.ShouldStartWith("sized to the rollout: 2 s warm-up + ");
+        reason.ShouldContain("old pods gone 11 s after deletion");
+    }
+
+    [Fact]
+    public void For_LongerPropagationThanPreStop_WaitsForThePropagation()
+    {
+        var spec = LabManifestReader.Read(TestPaths.Fixture("smoke-naive.yaml"));
+
+        var (shortPlane, _) = LabRunLength.For(spec, TimeSpan.FromSeconds(1));
+        var (longPlane, reason) = LabRunLength.For(spec, TimeSpan.FromSeconds(20));
+
+        longPlane.ShouldBeGreaterThan(shortPlane + TimeSpan.FromSeconds(15));
+        reason.ShouldContain("old pods gone 20 s after deletion");
+    }
+}
