@@ -34,6 +34,13 @@ public sealed record LongLivedConnections(IReadOnlyList<LongLivedSign> Signs, do
     /// <summary>A Google Cloud backend service's timeout when not set: 30 s (for a WebSocket it is the connection's whole lifetime).</summary>
     public const double GkeDefaultBackendTimeoutSeconds = 30;
 
+    /// <summary>
+    /// The least raised proxy or load-balancer timeout that counts as a sign: 5 minutes. Timeouts raised less than that
+    /// are usually for slow requests (reports, uploads); those raised for WebSockets go to an hour or more (ingress-nginx
+    /// users are told 3600 s).
+    /// </summary>
+    public const double LongLivedTimeoutSeconds = 300;
+
     /// <summary>ingress-nginx: how long the proxy waits between two reads from the pod.</summary>
     public const string NginxProxyReadTimeout = "nginx.ingress.kubernetes.io/proxy-read-timeout";
 
@@ -123,7 +130,7 @@ public sealed record LongLivedConnections(IReadOnlyList<LongLivedSign> Signs, do
         {
             var timeout = (backend.BackendPolicy is null ? null : ProviderObjects.IntAt(backend.BackendPolicy, "spec", "default", "timeoutSec"))
                 ?? (backend.BackendConfig is null ? null : ProviderObjects.IntAt(backend.BackendConfig, "spec", "timeoutSec"));
-            if (timeout is { } raised && raised.Value > GkeDefaultBackendTimeoutSeconds)
+            if (timeout is { } raised && raised.Value >= LongLivedTimeoutSeconds)
             {
                 signs.Add(new LongLivedSign("long-lived", $"{raised.Source.Kind} '{raised.Source.Name}' raises timeoutSec to {raised.Value} s (default {GkeDefaultBackendTimeoutSeconds} s)", raised.Source, raised.Node));
             }
@@ -177,7 +184,7 @@ public sealed record LongLivedConnections(IReadOnlyList<LongLivedSign> Signs, do
         foreach (var key in (string[])[NginxProxyReadTimeout, NginxProxySendTimeout])
         {
             if (ProviderObjects.Annotation(obj, key) is { } timeout
-                && Kubernetes.Durations.ParseSeconds(timeout.Value) is { } seconds && seconds > NginxDefaultProxyTimeoutSeconds)
+                && Kubernetes.Durations.ParseSeconds(timeout.Value) is { } seconds && seconds >= LongLivedTimeoutSeconds)
             {
                 signs.Add(new LongLivedSign("long-lived", $"Ingress '{obj.Name}' raises '{key}' to {Rules.Text.Seconds(seconds)} (default {NginxDefaultProxyTimeoutSeconds} s)", obj, timeout.Node));
                 break;
@@ -198,8 +205,8 @@ public sealed record LongLivedConnections(IReadOnlyList<LongLivedSign> Signs, do
             signs.Add(new LongLivedSign("gRPC", $"Ingress '{obj.Name}' sets '{AlbBackendProtocolVersion}: {version.Value}'", obj, version.Node));
         }
 
-        // An idle timeout raised above the default is how AWS tells WebSocket users to keep quiet connections open.
-        if (alb.IdleTimeout is { Node: not null } raised && raised.Value > AlbSettings.DefaultIdleTimeoutSeconds)
+        // An idle timeout raised far above the default keeps quiet WebSockets open through the ALB.
+        if (alb.IdleTimeout is { Node: not null } raised && raised.Value >= LongLivedTimeoutSeconds)
         {
             signs.Add(new LongLivedSign("long-lived", $"Ingress '{obj.Name}' raises the ALB idle timeout to {raised.Value} s (default {AlbSettings.DefaultIdleTimeoutSeconds} s)", obj, raised.Node));
         }

@@ -112,6 +112,36 @@ public sealed class LongLivedGraceTests
         Analyze(App(port)).Findings.ShouldNotContain(f => f.RuleId == "HO111");
     }
 
+    [Theory]
+    [InlineData("3600", true)]
+    [InlineData("300", true)]
+    [InlineData("120", false)]
+    [InlineData("60", false)]
+    public void Check_NginxProxyReadTimeout_CountsFromFiveMinutes(string seconds, bool longLived)
+    {
+        // A timeout raised to a minute or two is for slow requests; WebSocket guides raise it to an hour.
+        var ingress = $$"""
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: app
+              namespace: ns
+              annotations:
+                nginx.ingress.kubernetes.io/proxy-read-timeout: "{{seconds}}"
+            spec:
+              ingressClassName: nginx
+              defaultBackend:
+                service:
+                  name: app
+                  port: {number: 80}
+            """;
+
+        var findings = Analyze(App("{name: http, port: 80, targetPort: 8080}", extra: ingress)).Findings;
+
+        findings.Any(f => f.RuleId == "HO111").ShouldBe(longLived);
+    }
+
     [Fact]
     public void Check_WsPortOnAMetricsOnlyService_IsNotASign()
     {
