@@ -47,7 +47,7 @@ public sealed class LongLivedGraceTests
         """;
     }
 
-    private static string AlbIngress(string annotation) => $$"""
+    private static string IngressOf(string className, string annotation) => $$"""
         ---
         apiVersion: networking.k8s.io/v1
         kind: Ingress
@@ -57,7 +57,7 @@ public sealed class LongLivedGraceTests
           annotations:
             {{annotation}}
         spec:
-          ingressClassName: alb
+          ingressClassName: {{className}}
           defaultBackend:
             service:
               name: app
@@ -120,22 +120,8 @@ public sealed class LongLivedGraceTests
     public void Check_NginxProxyReadTimeout_CountsFromFiveMinutes(string seconds, bool longLived)
     {
         // A timeout raised to a minute or two is for slow requests; WebSocket guides raise it to an hour.
-        var ingress = $$"""
-            ---
-            apiVersion: networking.k8s.io/v1
-            kind: Ingress
-            metadata:
-              name: app
-              namespace: ns
-              annotations:
-                nginx.ingress.kubernetes.io/proxy-read-timeout: "{{seconds}}"
-            spec:
-              ingressClassName: nginx
-              defaultBackend:
-                service:
-                  name: app
-                  port: {number: 80}
-            """;
+        var ingress = IngressOf("nginx", $"nginx.ingress.kubernetes.io/proxy-read-timeout: \"{seconds}\"");
+
 
         var findings = Analyze(App("{name: http, port: 80, targetPort: 8080}", extra: ingress)).Findings;
 
@@ -152,7 +138,7 @@ public sealed class LongLivedGraceTests
     [Fact]
     public void Check_AlbIdleTimeoutRaised_IsASign_AndTheFixRaisesGraceBelowIt()
     {
-        var ingress = AlbIngress("alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=300");
+        var ingress = IngressOf("alb", "alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=300");
         var text = App("{name: http, port: 80, targetPort: 8080}", extra: ingress);
 
         var finding = Analyze(text).Findings.Single(f => f.RuleId == "HO111");
@@ -166,7 +152,7 @@ public sealed class LongLivedGraceTests
     [Fact]
     public void Fix_BehindADefaultAlbIdleTimeout_CapsTheGraceBelowItAndSaysItIsPartial()
     {
-        var ingress = AlbIngress("alb.ingress.kubernetes.io/scheme: internet-facing");
+        var ingress = IngressOf("alb", "alb.ingress.kubernetes.io/scheme: internet-facing");
         var text = App("{name: ws, port: 80, targetPort: 8080}", extra: ingress);
 
         var result = FixPlanner.Run(ManifestSet.Parse([new SourceFile("app.yaml", text, SourceKind.Manifest)]), new AnalysisOptions());
