@@ -35,8 +35,9 @@ public sealed class HO111LongLivedGraceTooShort : WorkloadRule
             yield break;
         }
 
+        // When the long-lived window is no longer than the app's drain D, HO104 states the same requirement already.
         var requirement = Of(b, longLived);
-        if (requirement.Actual.Value >= requirement.Required.Value)
+        if (requirement.Actual.Value >= requirement.Required.Value || requirement.Required.Value <= GraceRequirement.Of(b).Required.Value)
         {
             yield break;
         }
