@@ -30,7 +30,7 @@ public class ExplainCommandTests
         code.ShouldBe(0, stderr);
         stdout.ShouldContain("Track A: WebSocket");
         stdout.ShouldContain("w long-lived drain window, x cut by SIGKILL");
-        stdout.ShouldContain("Long-lived (WebSocket): the connections close from 5 s to 50 s (45 s window; seed 001 gives such services 60-120 s of grace); SIGKILL at 30 s cuts the last 20 s of it (HO111).");
+        stdout.ShouldContain("Long-lived (WebSocket): the connections close from 5 s to 50 s (45 s window; seed 001 gives such services 60-120 s of grace); SIGKILL at 30 s cuts the last 20 s of it.");
     }
 
     [Fact]

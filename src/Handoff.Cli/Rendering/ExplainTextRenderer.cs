@@ -62,7 +62,7 @@ internal static class ExplainTextRenderer
             if (t.LongLivedEndsAtSeconds is { } ends)
             {
                 var fit = t.LongLivedCutSeconds > 0
-                    ? $"SIGKILL at {Seconds(t.SigkillAtSeconds)} cuts the last {Seconds(t.LongLivedCutSeconds)} of it (HO111)"
+                    ? $"SIGKILL at {Seconds(t.SigkillAtSeconds)} cuts the last {Seconds(t.LongLivedCutSeconds)} of it"
                     : $"it ends before SIGKILL at {Seconds(t.SigkillAtSeconds)}";
                 console.WriteLine($"  Long-lived ({t.LongLivedProtocols}): the connections close from {Seconds(t.StopListeningSeconds)} to {Seconds(ends)} ({Seconds(t.LongLivedDrainSeconds!.Value)} window; seed 001 gives such services 60-120 s of grace); {fit}.");
             }
