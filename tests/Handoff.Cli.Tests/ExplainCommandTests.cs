@@ -21,6 +21,19 @@ public class ExplainCommandTests
     }
 
     [Fact]
+    public void Explain_WebSocketService_DrawsTheLongLivedWindowAndWhatSigkillCuts()
+    {
+        // HO111's Helm chat chart (real process): preStop 5 s, default grace 30 s, a Service port with appProtocol kubernetes.io/ws.
+        var fixture = Path.Combine(RepoRoot(), "tests", "fixtures", "rules", "HO111");
+        var (code, stdout, stderr) = Run(fixture, null, "explain", "fire-helm-chat-ws-service.yaml");
+
+        code.ShouldBe(0, stderr);
+        stdout.ShouldContain("Track A: WebSocket");
+        stdout.ShouldContain("w long-lived drain window, x cut by SIGKILL");
+        stdout.ShouldContain("Long-lived (WebSocket): the connections close from 5 s to 50 s (45 s window; seed 001 gives such services 60-120 s of grace); SIGKILL at 30 s cuts the last 20 s of it.");
+    }
+
+    [Fact]
     public void Explain_PreStopOfUnknownLength_SaysUnknownAndCountsNoFailures()
     {
         // Cassandra's 'nodetool drain' preStop: its length cannot be read from the manifest (issue 13.10).

@@ -37,6 +37,16 @@ public static class TimelineJson
             w.WriteNumber("sigtermAtSeconds", t.SigtermAtSeconds);
             w.WriteNumber("stopListeningSeconds", t.StopListeningSeconds);
             w.WriteNumber("drainSeconds", t.DrainSeconds);
+            if (t.LongLivedDrainSeconds is { } longLived)
+            {
+                w.WriteStartObject("longLived");
+                w.WriteString("protocols", t.LongLivedProtocols);
+                w.WriteNumber("drainSeconds", longLived);
+                w.WriteNumber("endsAtSeconds", t.LongLivedEndsAtSeconds!.Value);
+                w.WriteNumber("cutAtSigkillSeconds", t.LongLivedCutSeconds);
+                w.WriteEndObject();
+            }
+
             w.WriteNumber("exitAtSeconds", t.ExitAtSeconds);
             w.WriteNumber("sigkillAtSeconds", t.SigkillAtSeconds);
             w.WriteNumber("propagationSeconds", t.PropagationSeconds);

@@ -38,7 +38,7 @@ public static class TimelineSvg
 
     private static (XElement Group, double Height) Workload(WorkloadTimeline t, double top)
     {
-        var end = NiceCeiling(Math.Max(Math.Max(t.SigkillAtSeconds, t.PropagationSeconds), 1) * 1.08);
+        var end = NiceCeiling(Math.Max(Math.Max(Math.Max(t.SigkillAtSeconds, t.PropagationSeconds), t.LongLivedEndsAtSeconds ?? 0), 1) * 1.08);
         double X(double seconds) => Left + (seconds / end * (Width - Left - Right));
         var g = new XElement(Svg + "g", new XAttribute("class", "workload"), new XAttribute("data-name", t.Name));
         var y = top + 16;
@@ -65,6 +65,25 @@ public static class TimelineSvg
         g.Add(Marker(X(t.SigtermAtSeconds), y, "SIGTERM", t.SigtermAtSeconds, "#1f4e8c", "sigterm"));
         g.Add(Marker(X(t.SigkillAtSeconds), y, "SIGKILL", t.SigkillAtSeconds, "#b00020", "sigkill"));
         y += LaneHeight + LaneGap;
+
+        // The long-lived connections' own drain window (HO111): from stop-listening for its length; what lies past
+        // SIGKILL is cut by the kubelet instead of closed by the app.
+        if (t.LongLivedEndsAtSeconds is { } longLivedEnd)
+        {
+            g.Add(Text(10, y + 17, $"Track A: {t.LongLivedProtocols}", "lane-label"));
+            g.Add(Rect(X(0), y, X(end) - X(0), LaneHeight, "#eeeeee", "lane long-lived"));
+            var fits = Math.Min(longLivedEnd, t.SigkillAtSeconds);
+            g.Add(Rect(X(t.StopListeningSeconds), y, X(fits) - X(t.StopListeningSeconds), LaneHeight, "#c9a0dc", "long-lived-drain",
+                $"long-lived drain window {Num(t.LongLivedDrainSeconds!.Value)} s ({Num(t.StopListeningSeconds)}-{Num(longLivedEnd)} s)"));
+            if (t.LongLivedCutSeconds > 0)
+            {
+                g.Add(Rect(X(t.SigkillAtSeconds), y, X(longLivedEnd) - X(t.SigkillAtSeconds), LaneHeight, "#d0021b", "long-lived-cut",
+                    $"cut by SIGKILL: {Num(t.LongLivedCutSeconds)} s of the window"));
+            }
+
+            g.Add(Marker(X(longLivedEnd), y, "closed by", longLivedEnd, "#5b2c83", "long-lived-end"));
+            y += LaneHeight + LaneGap;
+        }
 
         // Track B: one lane per data plane, "still sending" until its propagation time.
         foreach (var plane in t.Planes)

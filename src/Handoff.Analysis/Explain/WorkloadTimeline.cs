@@ -57,6 +57,18 @@ public sealed record WorkloadTimeline
     /// <summary>The app's drain time D (declared or the default).</summary>
     public double DrainSeconds { get; init; }
 
+    /// <summary>How long the long-lived connections (WebSockets, gRPC streams...) drain after stop-listening (HO111's window), or null when the workload shows none.</summary>
+    public double? LongLivedDrainSeconds { get; init; }
+
+    /// <summary>What kind of long-lived connections the manifests show ("WebSocket", "gRPC", "long-lived"), or null.</summary>
+    public string? LongLivedProtocols { get; init; }
+
+    /// <summary>When the long-lived drain window ends (S + its length), or null.</summary>
+    public double? LongLivedEndsAtSeconds => LongLivedDrainSeconds is { } window ? StopListeningSeconds + window : null;
+
+    /// <summary>Seconds of the long-lived window after SIGKILL: connections the kubelet cuts instead of the app closing them (0 when it fits).</summary>
+    public double LongLivedCutSeconds => LongLivedEndsAtSeconds is { } ends ? Math.Max(0, ends - SigkillAtSeconds) : 0;
+
     /// <summary>When the process is expected to exit: after draining, at the latest at SIGKILL.</summary>
     public double ExitAtSeconds { get; init; }
 
@@ -131,6 +143,8 @@ public sealed record WorkloadTimeline
             SigtermAtSeconds = budget.SigtermAtSeconds,
             StopListeningSeconds = budget.StopListeningSeconds,
             DrainSeconds = budget.DrainSeconds,
+            LongLivedDrainSeconds = budget.LongLivedDrainSeconds,
+            LongLivedProtocols = budget.LongLived?.Protocols,
             ExitAtSeconds = exitAt,
             SigkillAtSeconds = budget.SigkillAtSeconds,
             Planes = budget.Planes.Select(p => new PlaneTimeline(p.Name, p.PropagationSeconds, p.Kind, p.Latency.MinSeconds)).ToList(),

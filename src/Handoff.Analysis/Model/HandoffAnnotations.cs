@@ -15,6 +15,12 @@ public static class HandoffAnnotations
     /// <summary>How long an httpGet or exec preStop that is not a plain sleep takes.</summary>
     public const string PreStopSeconds = "handoff.dev/prestop-seconds";
 
+    /// <summary>
+    /// How long the app's long-lived connections (WebSockets, SSE, gRPC streams) take to drain after it stops listening,
+    /// in seconds; declares that the workload keeps them (HO111), and 0 that it keeps none.
+    /// </summary>
+    public const string LongLivedDrainSeconds = "handoff.dev/long-lived-drain-seconds";
+
     /// <summary>Reads a numeric annotation from the pod template, then the object; null when absent or not a number.</summary>
     public static double? Seconds(Workload workload, string name)
     {

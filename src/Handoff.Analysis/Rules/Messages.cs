@@ -28,6 +28,7 @@ public static partial class Messages
             "HO108" => HO108(violation, (AtLeast)violation.Requirement),
             "HO109" => HO109(violation, (EqualTo)violation.Requirement),
             "HO110" => HO110(violation),
+            "HO111" => HO111(violation, (AtLeast)violation.Requirement),
             "HO201" => HO201(violation),
             "HO202" => HO202(violation, (EqualTo)violation.Requirement),
             "HO203" => HO203(violation),
@@ -155,6 +156,16 @@ public static partial class Messages
 
     private static string HO110(Violation v) =>
         $"The app declares {v.Observed.Of(Measure.Drain).Value} of drain ({v.Observed.Of(Measure.Drain).Label ?? $"'{HandoffAnnotations.DrainSeconds}'"}), but only {v.Observed.Of(Measure.DrainWindow).Value} remain between stop-listening at {v.Observed.Of(Measure.StopListening).Value} and SIGKILL at {v.Observed.Of(Measure.SigkillAt).Value}.";
+
+    private static string HO111(Violation v, AtLeast r)
+    {
+        var workload = WorkloadOf(v);
+        var written = r.Defaulted ? " (the default)" : string.Empty;
+        var what = v.Case == "declared" ? "long-lived connections" : $"{v.Case} connections";
+        return $"{workload.Kind} '{workload.Name}' serves {what} ({v.Evidence}), and terminationGracePeriodSeconds is {r.Actual}{written}: "
+            + $"{SumOf(r)} need {r.Required} (seed 001 gives WebSocket and long-poll services {v.Observed.Of(Measure.GracePeriod).Value} to {Seconds(LongLivedConnections.SeedGraceCeilingSeconds)} of grace); "
+            + "connections still open at SIGKILL end abnormally (WebSocket 1006, reset gRPC streams) and all their clients reconnect at once.";
+    }
 
     private static string HO201(Violation v) =>
         $"Deployment '{WorkloadOf(v).Name}' uses the Recreate strategy: all {Number(v.Observed.Of(Measure.Replicas).Value.Value)} pods stop before new ones start, so every rollout drops all traffic.";

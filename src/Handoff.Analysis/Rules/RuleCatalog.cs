@@ -38,6 +38,7 @@ public static class RuleCatalog
             new HO108GkePreStopBelowNegFormula(),
             new HO109GkeHealthCheckPolicyMismatch(),
             new HO110AppDrainExceedsBudget(),
+            new HO111LongLivedGraceTooShort(),
             new HO201RecreateStrategy(),
             new HO202MaxUnavailableNotZero(),
             new HO203MinReadySecondsMissing(),

@@ -148,8 +148,15 @@ public sealed record TimeBudget
             Planes = resolvedPlanes,
             Relations = planes.Relations,
             PropagationOrigin = propagation?.Origin,
+            LongLived = LongLivedConnections.Of(workload, model),
         };
     }
+
+    /// <summary>The workload's long-lived connections (WebSockets, gRPC streams...), or null when nothing in the input shows any.</summary>
+    public LongLivedConnections? LongLived { get; init; }
+
+    /// <summary>How long the long-lived connections drain after the app stops listening (see <see cref="LongLivedConnections.DrainSeconds"/>); null without any.</summary>
+    public double? LongLivedDrainSeconds => LongLived?.DrainSeconds(StopListeningSeconds, DrainSeconds, BufferSeconds);
 
     /// <summary>The name of the one plane that stands for a propagation the user gave.</summary>
     public const string GivenPlaneName = "propagation";

@@ -17,7 +17,7 @@ internal static class ExplainTextRenderer
         foreach (var t in timelines)
         {
             console.MarkupLine($"[bold]{Esc($"{t.Kind} {t.Namespace}/{t.Name}")}[/] [dim]({Esc(t.File)}, profile {Esc(t.Profile)}{(t.Container is null ? string.Empty : $", container '{Esc(t.Container)}'")})[/]");
-            var end = Math.Max(Math.Max(t.SigkillAtSeconds, t.PropagationSeconds), 1);
+            var end = Math.Max(Math.Max(Math.Max(t.SigkillAtSeconds, t.PropagationSeconds), t.LongLivedEndsAtSeconds ?? 0), 1);
             int Col(double s) => (int)Math.Round(s / end * BarWidth);
 
             console.WriteLine($"  {"",-22} {Axis(end)}");
@@ -28,6 +28,14 @@ internal static class ExplainTextRenderer
             trackA[Math.Min(BarWidth, Col(t.SigtermAtSeconds))] = 'T';
             trackA[Math.Min(BarWidth, Col(t.SigkillAtSeconds))] = 'K';
             console.WriteLine($"  {"Track A: kubelet",-22} {trackA.ToString().TrimEnd()}");
+            if (t.LongLivedEndsAtSeconds is { } longLivedEnd)
+            {
+                var lane = new StringBuilder(new string(' ', BarWidth + 1));
+                Fill(lane, Col(t.StopListeningSeconds), Col(Math.Min(longLivedEnd, t.SigkillAtSeconds)), 'w');
+                Fill(lane, Col(t.SigkillAtSeconds), Col(longLivedEnd), 'x');
+                console.WriteLine($"  {Truncate("Track A: " + t.LongLivedProtocols, 22),-22} {lane.ToString().TrimEnd()}");
+            }
+
             foreach (var plane in t.Planes)
             {
                 var lane = new StringBuilder(new string(' ', BarWidth + 1));
@@ -43,7 +51,7 @@ internal static class ExplainTextRenderer
                 console.MarkupLine($"  {"exposure",-22} [red]{Esc(lane.ToString().TrimEnd())}[/]");
             }
 
-            console.MarkupLine("  [dim]p preStop, d in-app delay, = drain window, T SIGTERM, K SIGKILL, ~ plane still sends new requests, | endpoint removed, ! exposure[/]");
+            console.MarkupLine($"  [dim]p preStop, d in-app delay, = drain window, T SIGTERM, K SIGKILL, {(t.LongLivedEndsAtSeconds is null ? string.Empty : "w long-lived drain window, x cut by SIGKILL, ")}~ plane still sends new requests, | endpoint removed, ! exposure[/]");
             var preStop = t.PreStopSource switch
             {
                 PreStopSource.None => "no preStop",
@@ -51,6 +59,14 @@ internal static class ExplainTextRenderer
                 _ => $"preStop {Seconds(t.PreStopSeconds)}",
             };
             console.WriteLine($"  Track A: {preStop}; SIGTERM at {Seconds(t.SigtermAtSeconds)}; stops taking requests at {Seconds(t.StopListeningSeconds)}; drains for up to {Seconds(t.DrainSeconds)} (exits by {Seconds(t.ExitAtSeconds)}); SIGKILL at {Seconds(t.SigkillAtSeconds)} (grace period {Seconds(t.GracePeriodSeconds)}).");
+            if (t.LongLivedEndsAtSeconds is { } ends)
+            {
+                var fit = t.LongLivedCutSeconds > 0
+                    ? $"SIGKILL at {Seconds(t.SigkillAtSeconds)} cuts the last {Seconds(t.LongLivedCutSeconds)} of it"
+                    : $"it ends before SIGKILL at {Seconds(t.SigkillAtSeconds)}";
+                console.WriteLine($"  Long-lived ({t.LongLivedProtocols}): the connections close from {Seconds(t.StopListeningSeconds)} to {Seconds(ends)} ({Seconds(t.LongLivedDrainSeconds!.Value)} window; seed 001 gives such services 60-120 s of grace); {fit}.");
+            }
+
             console.WriteLine($"  Track B: {string.Join("; ", t.Planes.Select(p => $"{p.Name} stops sending at {Seconds(p.PropagationSeconds)}{(p.MinSeconds < p.PropagationSeconds ? $" (range {Seconds(p.MinSeconds)} to {Seconds(p.PropagationSeconds)})" : string.Empty)}"))}.");
             if (!t.ExposureKnown)
             {

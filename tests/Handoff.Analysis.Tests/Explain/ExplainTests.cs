@@ -139,4 +139,40 @@ public class ExplainTests
         svg.Descendants().Where(e => (string?)e.Attribute("class") == "exposure").ShouldBeEmpty();
         svg.Descendants().Where(e => (string?)e.Attribute("class") == "prestop").ShouldHaveSingleItem();
     }
+
+    [Fact]
+    public void Create_SvgForAWebSocketService_DrawsTheLongLivedWindowAndWhatSigkillCuts()
+    {
+        // The Helm chat chart of HO111's fixtures: preStop 5 s, default grace 30 s, a ws Service port.
+        var chat = File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "rules", "HO111", "fire-helm-chat-ws-service.yaml"));
+        var timeline = Timelines(chat).Single();
+
+        // Seed 001's 60 s floor less preStop 5 s and buffer 10 s: the connections close from 5 s to 50 s; SIGKILL at 30 s cuts 20 s.
+        timeline.LongLivedProtocols.ShouldBe("WebSocket");
+        timeline.LongLivedDrainSeconds.ShouldBe(45);
+        timeline.LongLivedEndsAtSeconds.ShouldBe(50);
+        timeline.LongLivedCutSeconds.ShouldBe(20);
+
+        var svg = XDocument.Parse(TimelineSvg.Create([timeline]).ToString());
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        svg.Descendants(ns + "text").Select(t => t.Value).ShouldContain("Track A: WebSocket");
+        var window = svg.Descendants(ns + "rect").Single(r => (string?)r.Attribute("class") == "long-lived-drain");
+        window.Element(ns + "title")!.Value.ShouldBe("long-lived drain window 45 s (5-50 s)");
+        svg.Descendants(ns + "rect").Single(r => (string?)r.Attribute("class") == "long-lived-cut").Element(ns + "title")!.Value.ShouldBe("cut by SIGKILL: 20 s of the window");
+
+        using var stream = new MemoryStream();
+        TimelineJson.Write([timeline], stream);
+        using var doc = JsonDocument.Parse(stream.ToArray());
+        var longLived = doc.RootElement.GetProperty("workloads")[0].GetProperty("longLived");
+        longLived.GetProperty("drainSeconds").GetDouble().ShouldBe(45);
+        longLived.GetProperty("cutAtSigkillSeconds").GetDouble().ShouldBe(20);
+    }
+
+    [Fact]
+    public void Create_SvgForAPlainHttpService_HasNoLongLivedLane()
+    {
+        var svg = XDocument.Parse(TimelineSvg.Create(Timelines(Seed000Shape)).ToString());
+
+        svg.Descendants().Where(e => (string?)e.Attribute("class") == "long-lived-drain").ShouldBeEmpty();
+    }
 }
