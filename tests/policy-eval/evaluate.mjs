@@ -71,6 +71,10 @@ const bindings = documents.filter(d => d.kind === "ValidatingAdmissionPolicyBind
 const paramObjects = documents.filter(d => d.kind === "ConfigMap");
 const results = [];
 for (const testCase of input.cases) {
+  // The API server sets metadata.namespace from the request's namespace before admission
+  // (EnsureObjectNamespaceMatchesRequestNamespace); kubectl sends 'default' when none is given.
+  testCase.object.metadata ??= {};
+  testCase.object.metadata.namespace ??= testCase.namespace ?? "default";
   for (const policy of policies) {
     const binding = bindings.find(b => b.spec.policyName === policy.metadata.name);
     const params = paramObjects.find(p => p.metadata.name === binding.spec.paramRef.name && p.metadata.namespace === binding.spec.paramRef.namespace);
