@@ -14,7 +14,7 @@ namespace Handoff.Analysis.Tests.Policy;
 /// Proves the generated admission policy offline: every expression runs in a real, independent CEL implementation
 /// (@bufbuild/cel, in a real 'node' child process; tests/policy-eval/evaluate.mjs binds object, params and lazy
 /// variables as the API server does), and for every rule fixture of the covered rules and every sample under
-/// samples/deploy the policy's verdict per rule and object equals check's. Where the two must differ (admission sees one
+/// samples/deploy and every tree under tests/fixtures/field the policy's verdict per rule and object equals check's. Where the two must differ (admission sees one
 /// object, so "serving" comes from the container ports, not from a Service), the difference is listed with its reason in
 /// tests/policy-eval/known-differences.txt; the test fails on any unlisted difference and on any listed one that is gone.
 /// </summary>
@@ -34,21 +34,25 @@ public sealed class AdmissionPolicyEvaluationTests(ITestOutputHelper output)
             .SelectMany(id => Directory.EnumerateFiles(Path.Combine(RepoPaths.Fixtures, "rules", id)))
             .Where(f => Path.GetFileName(f) is var n && (n.StartsWith("fire-", StringComparison.Ordinal) || n.StartsWith("ok-", StringComparison.Ordinal)) && (n.EndsWith(".yaml", StringComparison.Ordinal) || n.EndsWith(".yml", StringComparison.Ordinal)))
             .Concat(Directory.EnumerateFiles(Path.Combine(RepoPaths.Samples, "deploy"), "*.yaml").Order(StringComparer.Ordinal))
+
+            // Field-style trees (Helm output, kustomize, operators, exporters), each checked as one set as a user runs check on it.
+            .Concat(Directory.EnumerateDirectories(Path.Combine(RepoPaths.Fixtures, "field")).Order(StringComparer.Ordinal))
             .ToList();
         files.Count.ShouldBeGreaterThanOrEqualTo(30, "the fixtures of the covered rules and the samples");
 
         var cases = new List<Case>();
         foreach (var file in files)
         {
-            var options = RuleFixtureTests.ReadOptions(file);
+            var options = RuleFixtureTests.ReadOptions(Directory.Exists(file) ? null : file);
             var manifests = ManifestSet.Load([file]);
             var result = Analyzer.Analyze(manifests, options);
             result.Errors.ShouldBeEmpty(file);
             var profile = options.Profile is { } id ? options.Profiles.Find(id)! : result.Profile.Profile;
             foreach (var obj in manifests.Objects.Where(o => WorkloadKinds.Contains(o.Kind)))
             {
-                var fired = result.Findings.Where(f => f.Object == obj.Ref && covered.Contains(f.Rule.Id)).Select(f => f.Rule.Id).ToHashSet(StringComparer.Ordinal);
-                cases.Add(new Case(Relative(file) + " " + obj.Kind + "/" + obj.Name, obj, profile.Id, fired));
+                // Two objects may share a ref (a tree whose namespaces are left to 'kubectl apply -n'); the file tells them apart.
+                var fired = result.Findings.Where(f => f.Object == obj.Ref && f.Location.File == obj.File.Path && covered.Contains(f.Rule.Id)).Select(f => f.Rule.Id).ToHashSet(StringComparer.Ordinal);
+                cases.Add(new Case($"{Relative(obj.File.Path)}:{obj.LocationOf().Line} {obj.Kind}/{obj.Name}", obj, profile.Id, fired));
             }
         }
 
