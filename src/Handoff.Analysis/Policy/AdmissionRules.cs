@@ -42,8 +42,6 @@ public static class AdmissionRules
         ["HO107"] = "needs the BackendConfig or GCPBackendPolicy of the Service.",
         ["HO108"] = "needs the NEG's draining timeout from the Service's BackendConfig.",
         ["HO109"] = "needs the HealthCheckPolicy or BackendConfig of the Service.",
-        ["HO203"] = "single-object, not generated yet.",
-        ["HO204"] = "single-object, not generated yet; the replica floor may come from an HPA, another object.",
         ["HO205"] = "needs the PodDisruptionBudgets of the namespace.",
         ["HO206"] = "needs the PodDisruptionBudgets of the namespace.",
         ["HO207"] = "needs the HorizontalPodAutoscaler or ScaledObject.",
@@ -91,6 +89,14 @@ public static class AdmissionRules
             new(HO202MaxUnavailableNotZero.Rule,
                 $"!({IsDeployment} && {Serving} && variables.strategyType == 'RollingUpdate' && variables.effectiveMaxUnavailable > 0)",
                 Say("HO202", "\"maxUnavailable '\" + string(variables.maxUnavailableWritten) + \"' resolves to \" + string(variables.effectiveMaxUnavailable) + \" pod(s) of \" + string(variables.replicas) + \" replicas, so the rollout lowers ready capacity before new pods are ready; set maxUnavailable 0 and maxSurge 1\"")),
+            new(HO203MinReadySecondsMissing.Rule,
+                $"!({Serving} && (!has(object.spec.minReadySeconds) || object.spec.minReadySeconds <= 0))",
+                Say("HO203", $"\"spec.minReadySeconds is \" + string(has(object.spec.minReadySeconds) ? object.spec.minReadySeconds : 0) + \" s, so each new pod counts as available before the load balancers send it traffic; set it to {HO203MinReadySecondsMissing.RecommendedSeconds} s\"")),
+
+            // Admission sees spec.replicas only: an HPA's minReplicas is another object (docs/policy.md).
+            new(HO204SingleReplica.Rule,
+                $"!({Serving} && object.kind != 'DaemonSet' && variables.replicas < 2)",
+                Say("HO204", "\"runs \" + string(variables.replicas) + \" replica, so a node drain or eviction leaves nothing to serve; run at least 2\"")),
             new(HO301ReadinessProbeMissing.Rule,
                 "variables.serving.all(c, has(c.readinessProbe))",
                 Say("HO301", $"\"container \" + {Names("variables.serving.filter(c, !has(c.readinessProbe))")} + \" has no readinessProbe\"")),
