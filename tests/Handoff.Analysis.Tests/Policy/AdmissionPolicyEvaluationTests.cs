@@ -35,6 +35,9 @@ public sealed class AdmissionPolicyEvaluationTests(ITestOutputHelper output)
             .Where(f => Path.GetFileName(f) is var n && (n.StartsWith("fire-", StringComparison.Ordinal) || n.StartsWith("ok-", StringComparison.Ordinal)) && (n.EndsWith(".yaml", StringComparison.Ordinal) || n.EndsWith(".yml", StringComparison.Ordinal)))
             .Concat(Directory.EnumerateFiles(Path.Combine(RepoPaths.Samples, "deploy"), "*.yaml").Order(StringComparer.Ordinal))
 
+            // Workloads written for the policy's own edge cases (shell preStops, rounding, StatefulSet, DaemonSet, exporter).
+            .Concat(Directory.EnumerateFiles(Path.Combine(RepoPaths.Fixtures, "policy", "workloads"), "*.yaml").Order(StringComparer.Ordinal))
+
             // Field-style trees (Helm output, kustomize, operators, exporters), each checked as one set as a user runs check on it.
             .Concat(Directory.EnumerateDirectories(Path.Combine(RepoPaths.Fixtures, "field")).Order(StringComparer.Ordinal))
             .ToList();
