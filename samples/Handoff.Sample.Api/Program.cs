@@ -19,6 +19,12 @@ if (useHandoff)
     builder.Services.AddHandoff();
 }
 
+// The host's shutdown timeout (30 s by default); AddHandoff raises it to cover its own delay and drain.
+if (builder.Configuration.GetValue<double?>("Sample:ShutdownTimeoutSeconds") is { } shutdownTimeout)
+{
+    builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(shutdownTimeout));
+}
+
 var app = builder.Build();
 
 // The load balancer in the rollout lab tells replicas apart by this header.
@@ -56,6 +62,48 @@ app.MapGet("/slow", async (int? ms, CancellationToken cancellationToken) =>
 {
     await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp(ms ?? 1000, 0, 600_000)), cancellationToken);
     return "slow ok";
+});
+
+// Long-lived traffic: a WebSocket echo and a server-sent event stream. With the library the drain closes the socket
+// (close frame 1001) and ends the stream (with a retry hint) at their turn; plain ASP.NET Core aborts both at its
+// shutdown timeout.
+app.UseWebSockets();
+app.Map("/ws", async context =>
+{
+    if (!context.WebSockets.IsWebSocketRequest)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return;
+    }
+
+    using var socket = await context.WebSockets.AcceptWebSocketAsync();
+    var buffer = new byte[4096];
+    var result = await socket.ReceiveAsync(buffer, context.RequestAborted);
+    while (result.MessageType != System.Net.WebSockets.WebSocketMessageType.Close)
+    {
+        await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, context.RequestAborted);
+        result = await socket.ReceiveAsync(buffer, context.RequestAborted);
+    }
+
+    await socket.CloseAsync(result.CloseStatus ?? System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, result.CloseStatusDescription, context.RequestAborted);
+});
+app.MapGet("/events", async (HttpContext context) =>
+{
+    var closing = useHandoff ? context.GetHandoffCloseToken() : CancellationToken.None;
+    context.Response.ContentType = "text/event-stream";
+    var n = 0;
+    while (!closing.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+    {
+        await context.Response.WriteAsync($"id: {n}\ndata: {n}\n\n", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        n++;
+        await Task.WhenAny(Task.Delay(200, context.RequestAborted), Task.Delay(Timeout.Infinite, closing));
+    }
+
+    if (closing.IsCancellationRequested)
+    {
+        await context.Response.WriteAsync("retry: 1000\nevent: closing\ndata: reconnect\n\n", context.RequestAborted);
+    }
 });
 
 app.Run();

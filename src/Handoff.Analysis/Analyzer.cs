@@ -78,8 +78,14 @@ public static class Analyzer
         var findings = new List<Finding>();
         var suppressed = new List<Finding>();
         var suppressions = Suppressions(model);
-        foreach (var finding in WithoutSuperseded(evaluated))
+        var workloadsByPlace = model.Workloads.GroupBy(w => (w.Object.File.DisplayName, w.Object.Ref)).ToDictionary(g => g.Key, g => g.First());
+        foreach (var scoped in WithoutSuperseded(evaluated))
         {
+            if (RuleScopes.Apply(scoped, workloadsByPlace) is not { } finding)
+            {
+                continue;
+            }
+
             if (ignored.Contains(finding.Rule.Id) || ignored.Contains(finding.Rule.Name))
             {
                 continue;

@@ -37,6 +37,12 @@ public static class HandoffDefaults
 
     /// <summary>The default quiet period of the adaptive delay, in seconds.</summary>
     public const double AdaptiveQuietPeriodSeconds = 2;
+
+    /// <summary>The default window over which long-lived connections are asked to close, in seconds.</summary>
+    public const double CloseWindowSeconds = 10;
+
+    /// <summary>The default most long-lived connections asked to close in one second.</summary>
+    public const double MaxClosesPerSecond = 50;
 }
 
 /// <summary>Health-check tags the probes select checks by.</summary>

@@ -28,6 +28,9 @@ public sealed class HandoffOptions
     /// <remarks>Defaults to <c>/handoff/prestop</c>.</remarks>
     public string PreStopPath { get; set; } = HandoffDefaults.PreStopPath;
 
+    /// <summary>Gets or sets how the drain closes long-lived connections (WebSockets, server-sent events, streams).</summary>
+    public LongLivedConnectionOptions LongLivedConnections { get; set; } = new();
+
     /// <summary>Gets or sets whether keep-alive clients are asked to reconnect during the delay.</summary>
     /// <remarks>
     /// HTTP/1.x responses carry <c>Connection: close</c>; HTTP/2 and HTTP/3 connections receive GOAWAY.

@@ -39,6 +39,10 @@ internal sealed class HandoffOptionsValidator : IValidateOptions<HandoffOptions>
         AtLeast(errors, "DrainTimeoutSeconds", options.DrainTimeoutSeconds, 0, inclusive: false);
         AtLeast(errors, "ShutdownTimeoutBufferSeconds", options.ShutdownTimeoutBufferSeconds, 0, inclusive: true);
 
+        var longLived = options.LongLivedConnections;
+        AtLeast(errors, "LongLivedConnections:CloseWindowSeconds", longLived.CloseWindowSeconds, 0, inclusive: false);
+        AtLeast(errors, "LongLivedConnections:MaxClosesPerSecond", longLived.MaxClosesPerSecond, 0, inclusive: false, unit: "connections per second");
+
         var delay = options.ShutdownDelay;
         switch (delay.Mode)
         {
@@ -72,13 +76,13 @@ internal sealed class HandoffOptionsValidator : IValidateOptions<HandoffOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static bool AtLeast(List<string> errors, string key, double value, double minimum, bool inclusive)
+    private static bool AtLeast(List<string> errors, string key, double value, double minimum, bool inclusive, string unit = "seconds")
     {
         var ok = double.IsFinite(value) && (inclusive ? value >= minimum : value > minimum);
         if (!ok)
         {
             var relation = inclusive ? "at least" : "greater than";
-            errors.Add($"'{Section}:{key}' must be a number of seconds {relation} {Format(minimum)} (got {Format(value)}).");
+            errors.Add($"'{Section}:{key}' must be a number of {unit} {relation} {Format(minimum)} (got {Format(value)}).");
         }
 
         return ok;

@@ -1,6 +1,7 @@
 using Handoff.AspNetCore;
 using Handoff.AspNetCore.Diagnostics;
 using Handoff.AspNetCore.Probes;
+using Handoff.AspNetCore.LongLived;
 using Handoff.AspNetCore.Shutdown;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -52,6 +53,8 @@ public static class HandoffServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RequestTracker>();
+        services.TryAddSingleton<LongLivedConnections>();
+        services.TryAddSingleton<IHandoffDrain>(sp => sp.GetRequiredService<LongLivedConnections>());
         services.TryAddSingleton<HandoffMetrics>();
         services.TryAddSingleton<ShutdownCoordinator>();
         services.TryAddSingleton<ProbeState>();
@@ -65,6 +68,15 @@ public static class HandoffServiceCollectionExtensions
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.UseMiddleware<HandoffMiddleware>();
+
+            // WebSockets accepted anywhere in the app's pipeline are closed by the drain (1001, going away). The
+            // WebSockets middleware reads its WebSocketOptions from services.Configure<WebSocketOptions>.
+            if (app.ApplicationServices.GetRequiredService<IOptions<HandoffOptions>>().Value.LongLivedConnections.CloseWebSockets)
+            {
+                app.UseWebSockets();
+                app.UseMiddleware<WebSocketCloseMiddleware>();
+            }
+
             next(app);
         };
     }

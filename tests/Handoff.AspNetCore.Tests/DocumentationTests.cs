@@ -32,6 +32,6 @@ public sealed class DocumentationTests
     {
         var ids = Events().Select(row => (int)row[1]).ToList();
         ids.Distinct().Count().ShouldBe(ids.Count);
-        ids.Count.ShouldBe(14);
+        ids.Count.ShouldBe(16);
     }
 }

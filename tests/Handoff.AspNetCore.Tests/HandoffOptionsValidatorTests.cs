@@ -48,6 +48,27 @@ public sealed class HandoffOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_LongLivedWindowAndRateNotPositive_FailWithTheirKeys()
+    {
+        var options = new HandoffOptions { LongLivedConnections = { CloseWindowSeconds = 0, MaxClosesPerSecond = -1 } };
+
+        var failures = Validator.Validate(null, options).Failures.ShouldNotBeNull().ToList();
+
+        failures.Count.ShouldBe(2, string.Join(Environment.NewLine, failures));
+        failures.ShouldContain(f => f.Contains("'Handoff:LongLivedConnections:CloseWindowSeconds' must be a number of seconds greater than 0 (got 0)."));
+        failures.ShouldContain(f => f.Contains("'Handoff:LongLivedConnections:MaxClosesPerSecond' must be a number of connections per second greater than 0 (got -1)."));
+    }
+
+    [Fact]
+    public void CloseWindow_LongerThanHalfTheDrainTimeout_IsCutToThatHalf()
+    {
+        var options = new LongLivedConnectionOptions { CloseWindowSeconds = 10 };
+
+        options.CloseWindowWithin(drainTimeoutSeconds: 8).ShouldBe(TimeSpan.FromSeconds(4));
+        options.CloseWindowWithin(drainTimeoutSeconds: 30).ShouldBe(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void Validate_UndefinedMode_Fails()
     {
         var options = new HandoffOptions { ShutdownDelay = { Mode = (ShutdownDelayMode)7 } };

@@ -165,6 +165,22 @@ public sealed class CheckCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_ExportersBehindHeadlessAndMetricsServices_SaysWhyEachServesNothingAndPasses()
+    {
+        // kube-prometheus exporters (headless Services) and Argo CD's controller (a metrics-only Service), issue 13.1.
+        var run = await CliRunner.RunAsync(["check", Path.Combine("tests", "fixtures", "field", "kube-prometheus"), Path.Combine("tests", "fixtures", "field", "argocd")]);
+
+        run.Stdout.ShouldContain("-- DaemonSet monitoring/node-exporter");
+        run.Stdout.ShouldContain("not serving: Service 'node-exporter' is headless (clusterIP: None: clients resolve pod IPs through DNS, kube-proxy does not program it); rules about traffic do not apply");
+        run.Stdout.ShouldContain("not serving: Service 'argocd-metrics' has only metrics ports (metrics)");
+        run.Stdout.ShouldContain("serving: ClusterIP Service 'argocd-server' port http, https");
+        run.Stdout.ShouldNotContain("node-exporter' gets SIGTERM");
+        run.Stdout.ShouldNotContain("kube-rbac-proxy");
+        run.Stdout.ShouldContain("HO101 prestop-missing", customMessage: "argocd-server serves users and keeps its findings");
+        run.ExitCode.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Rules_Markdown_IsTheCheckedInDocs()
     {
         var run = await CliRunner.RunAsync(["rules", "--format", "markdown"]);

@@ -21,6 +21,19 @@ public class ExplainCommandTests
     }
 
     [Fact]
+    public void Explain_PreStopOfUnknownLength_SaysUnknownAndCountsNoFailures()
+    {
+        // Cassandra's 'nodetool drain' preStop: its length cannot be read from the manifest (issue 13.10).
+        var fixture = Path.Combine(RepoRoot(), "tests", "fixtures", "field", "stateful");
+        var (code, stdout, stderr) = Run(fixture, null, "explain", "cassandra.yaml", "--rps", "50");
+
+        code.ShouldBe(0, stderr);
+        stdout.ShouldContain("Exposure unknown: the preStop hook's length cannot be read from the manifest");
+        stdout.ShouldContain("'handoff.dev/prestop-seconds'");
+        stdout.ShouldNotContain("failed requests per terminated pod");
+    }
+
+    [Fact]
     public void Explain_Json_GivesTheContractFieldsPerWorkload()
     {
         var (code, stdout, stderr) = Run(Samples, null, "explain", "naive.yaml", "recommended.yaml", "--format", "json");

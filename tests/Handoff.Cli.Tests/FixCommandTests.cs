@@ -158,6 +158,34 @@ public sealed class FixCommandTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("kustomize")]
+    [InlineData("json6902")]
+    public void Fix_PatchOnAKustomizeBase_BuildsWithPlainKubectlKustomizeInTheBasesNamespace(string kind)
+    {
+        // A base folder (tests/fixtures/field/kustomize-base-naive): its kustomization.yaml is not a resource and its
+        // 'namespace: checkout' must reach the PodDisruptionBudget the fix adds (issue 13.10).
+        var fixture = Path.Combine(RepoRoot(), "tests", "fixtures", "field", "kustomize-base-naive");
+        var baseDir = Path.Combine(_dir, "base");
+        Directory.CreateDirectory(baseDir);
+        foreach (var file in Directory.GetFiles(fixture))
+        {
+            File.Copy(file, Path.Combine(baseDir, Path.GetFileName(file)));
+        }
+
+        var patch = Run(_dir, null, "fix", "base", "--patch", kind, "--out", "patches");
+        patch.Code.ShouldBe(0, patch.Stderr);
+        File.ReadAllText(Path.Combine(_dir, "patches", "kustomization.yaml")).ShouldContain("- \"../base\"\n");
+
+        // No --load-restrictor: everything the kustomization names is its own file or a kustomization root.
+        var built = Tool("kubectl", _dir, "kustomize", "patches");
+        built.Code.ShouldBe(0, built.Output);
+        var objects = Objects(built.Output);
+        objects.Keys.ShouldBe(["Service checkout/checkout", "Deployment checkout/checkout", "PodDisruptionBudget checkout/checkout"], ignoreOrder: true);
+        objects["Deployment checkout/checkout"].ShouldContain("\"preStop\":{\"sleep\":{\"seconds\":10}}");
+        objects["Deployment checkout/checkout"].ShouldContain("\"app.kubernetes.io/part-of\":\"checkout\"");
+    }
+
     // Objects as canonical JSON (keys sorted, values typed as Kubernetes decodes them), keyed by kind and name.
     private static Dictionary<string, string> Objects(string yaml)
     {

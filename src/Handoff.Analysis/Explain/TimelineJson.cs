@@ -52,9 +52,25 @@ public static class TimelineJson
             }
 
             w.WriteEndArray();
-            w.WriteNumber("exposureSeconds", t.ExposureSeconds);
+            // An unreadable preStop leaves the exposure unknown: null, not a number computed as if the hook took 0 s.
+            if (t.ExposureKnown)
+            {
+                w.WriteNumber("exposureSeconds", t.ExposureSeconds);
+            }
+            else
+            {
+                w.WriteNull("exposureSeconds");
+            }
+
             w.WriteNumber("requestsPerSecond", t.RequestsPerSecond);
-            w.WriteNumber("expectedFailedRequests", Math.Round(t.ExpectedFailedRequests, 2));
+            if (t.ExposureKnown)
+            {
+                w.WriteNumber("expectedFailedRequests", Math.Round(t.ExpectedFailedRequests, 2));
+            }
+            else
+            {
+                w.WriteNull("expectedFailedRequests");
+            }
             if (t.Rollout is { } r && t.RolloutCost is { } cost && t.RolloutCostIfWaiting is { } waiting)
             {
                 w.WriteStartObject("rollout");

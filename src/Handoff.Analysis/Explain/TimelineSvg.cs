@@ -42,7 +42,9 @@ public static class TimelineSvg
         double X(double seconds) => Left + (seconds / end * (Width - Left - Right));
         var g = new XElement(Svg + "g", new XAttribute("class", "workload"), new XAttribute("data-name", t.Name));
         var y = top + 16;
-        g.Add(Text(10, y, $"{t.Kind} {t.Namespace}/{t.Name} ({t.Profile}): exposure {Num(t.ExposureSeconds)} s, ~{Num(Math.Round(t.ExpectedFailedRequests, 1))} failed requests per terminated pod at {Num(t.RequestsPerSecond)} req/s", "title", bold: true));
+        g.Add(Text(10, y, t.ExposureKnown
+            ? $"{t.Kind} {t.Namespace}/{t.Name} ({t.Profile}): exposure {Num(t.ExposureSeconds)} s, ~{Num(Math.Round(t.ExpectedFailedRequests, 1))} failed requests per terminated pod at {Num(t.RequestsPerSecond)} req/s"
+            : $"{t.Kind} {t.Namespace}/{t.Name} ({t.Profile}): exposure unknown (the preStop hook's length cannot be read)", "title", bold: true));
         y += 14;
         var lanesTop = y;
 
@@ -75,7 +77,7 @@ public static class TimelineSvg
         }
 
         var lanesBottom = y - LaneGap;
-        if (t.ExposureSeconds > 0)
+        if (t.ExposureKnown && t.ExposureSeconds > 0)
         {
             var from = X(t.StopListeningSeconds);
             g.Add(new XElement(Svg + "rect",

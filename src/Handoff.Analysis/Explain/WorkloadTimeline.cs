@@ -78,6 +78,12 @@ public sealed record WorkloadTimeline
     /// <summary>Failed requests expected per terminated pod with a load balancer that does not retry.</summary>
     public double ExpectedFailedRequests { get; init; }
 
+    /// <summary>
+    /// Whether the exposure is known: false when the preStop hook's length cannot be read (and is not declared) and
+    /// the exposure computed with it as 0 s is above 0, so neither the exposure nor a failure count can be stated.
+    /// </summary>
+    public bool ExposureKnown => PreStopSource != PreStopSource.Unknown || ExposureSeconds <= 0;
+
     /// <summary>The rollout parameters, for workloads that roll (Deployments); null otherwise.</summary>
     public RolloutParameters? Rollout { get; init; }
 

@@ -20,6 +20,12 @@ public sealed record Fix(string RuleId, ObjectRef Object, string File, int Line,
     /// <summary>The rules as a report names them: "HO104" or "HO104, HO105".</summary>
     public string Rules => string.Join(", ", RuleIds);
 
+    /// <summary>
+    /// Whether the edits go as far as is safe but leave the finding standing (a grace period capped below the ALB idle
+    /// timeout, so the fix does not bring HO106): the finding after fixing is expected, not a fixer's mistake.
+    /// </summary>
+    public bool IsPartial { get; init; }
+
     /// <summary>Whether Handoff only advises (no edit was safe).</summary>
     public bool IsAdviceOnly => Edits.Count == 0;
 }

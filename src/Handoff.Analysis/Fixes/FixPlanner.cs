@@ -48,7 +48,7 @@ public sealed record FixResult(
         get
         {
             var remaining = After.Findings.Select(a => (a.RuleId, a.Object, a.Location.File)).ToHashSet();
-            return Applied.Where(f => f.RuleIds.Any(id => remaining.Contains((id, f.Object, f.File)))).ToList();
+            return Applied.Where(f => !f.IsPartial && f.RuleIds.Any(id => remaining.Contains((id, f.Object, f.File)))).ToList();
         }
     }
 }

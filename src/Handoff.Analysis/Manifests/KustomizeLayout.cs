@@ -16,17 +16,20 @@ internal sealed class KustomizeLayout
 
     private readonly List<string> _roots;
     private readonly HashSet<string> _patches;
+    private readonly Dictionary<string, string> _namespaces;
 
-    private KustomizeLayout(List<string> roots, HashSet<string> patches)
+    private KustomizeLayout(List<string> roots, HashSet<string> patches, Dictionary<string, string> namespaces)
     {
         _roots = roots;
         _patches = patches;
+        _namespaces = namespaces;
     }
 
     public static KustomizeLayout Find(IEnumerable<SourceFile> files, IReadOnlyDictionary<SourceFile, IReadOnlyList<YamlDocument>> documents)
     {
         var roots = new List<string>();
         var patches = new HashSet<string>(StringComparer.Ordinal);
+        var namespaces = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             if (file.Path == "-" || !Names.Contains(Path.GetFileName(file.Path)))
@@ -41,6 +44,11 @@ internal sealed class KustomizeLayout
                 if (doc.Root is not YMap kustomization)
                 {
                     continue;
+                }
+
+                if (kustomization["namespace"] is YScalar { Value.Length: > 0 } ns)
+                {
+                    namespaces[root] = ns.Value;
                 }
 
                 foreach (var key in new[] { "patches", "patchesStrategicMerge", "patchesJson6902" })
@@ -69,8 +77,11 @@ internal sealed class KustomizeLayout
 
         // The nearest root wins: the longest first.
         roots.Sort((a, b) => b.Length.CompareTo(a.Length));
-        return new KustomizeLayout(roots, patches);
+        return new KustomizeLayout(roots, patches, namespaces);
     }
+
+    /// <summary>The namespace the kustomization at <paramref name="root"/> sets for its objects, or null.</summary>
+    public string? NamespaceOf(string root) => _namespaces.GetValueOrDefault(root);
 
     /// <summary>The nearest kustomization root holding <paramref name="path"/>, or null.</summary>
     public string? RootOf(string path)

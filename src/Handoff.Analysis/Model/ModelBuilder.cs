@@ -201,6 +201,9 @@ internal static class ModelBuilder
                 AddDistinct(workload.IngressesList, ingressesByService[service]);
                 AddDistinct(workload.RoutesList, routesByService[service]);
             }
+
+            var uses = workload.ServicesList.ConvertAll(s => Serving.Classify(s, [.. ingressesByService[s].Select(i => i.Object), .. routesByService[s].Select(r => r.Object)]));
+            workload.Serving = new Serving(uses.Exists(u => u.CarriesTraffic), uses);
         }
     }
 
@@ -325,7 +328,10 @@ internal static class ModelBuilder
         var containers = ReadContainers(r, podSpec, "containers", prefix);
         var initContainers = ReadContainers(r, podSpec, "initContainers", prefix);
         var grace = r.Int(podSpec, "terminationGracePeriodSeconds", new FieldPath(prefix, "terminationGracePeriodSeconds"));
-        var pod = new PodTemplate(containers, initContainers, grace, podLabels, podAnnotations, template, templateMetadata, podSpec);
+        var pod = new PodTemplate(containers, initContainers, grace, podLabels, podAnnotations, template, templateMetadata, podSpec)
+        {
+            HostNetwork = r.Bool(podSpec, "hostNetwork", new FieldPath(prefix, "hostNetwork")) == true,
+        };
 
         int? replicas = obj.Kind is "Pod" or "DaemonSet" ? null : r.Int(spec, "replicas", "spec.replicas");
         var minReady = r.Int(spec, "minReadySeconds", "spec.minReadySeconds") ?? 0;
@@ -336,13 +342,12 @@ internal static class ModelBuilder
         UpdateStrategy? strategy = null;
         if (obj.Kind == "Deployment")
         {
-            var s = r.Map(spec, "strategy", "spec.strategy");
-            var rolling = r.Map(s, "rollingUpdate", "spec.strategy.rollingUpdate");
-            strategy = new UpdateStrategy(
-                r.String(s, "type", "spec.strategy.type") ?? "RollingUpdate",
-                r.IntOrString(rolling, "maxSurge", "spec.strategy.rollingUpdate.maxSurge"),
-                r.IntOrString(rolling, "maxUnavailable", "spec.strategy.rollingUpdate.maxUnavailable"),
-                s);
+            strategy = ReadRollingStrategy(r, spec, "strategy");
+        }
+        else if (obj.Kind == "DaemonSet")
+        {
+            // apps/v1 DaemonSet: spec.updateStrategy, RollingUpdate by default with maxUnavailable 1 and maxSurge 0.
+            strategy = ReadRollingStrategy(r, spec, "updateStrategy");
         }
         else if (obj.Kind == "Rollout")
         {
@@ -355,6 +360,18 @@ internal static class ModelBuilder
         }
 
         return new Workload(obj, replicas, strategy, minReady, selector, pod);
+    }
+
+    /// <summary>A Deployment's spec.strategy or a DaemonSet's spec.updateStrategy: type (default RollingUpdate) and rollingUpdate.</summary>
+    private static UpdateStrategy ReadRollingStrategy(FieldReader r, YMap spec, string key)
+    {
+        var s = r.Map(spec, key, $"spec.{key}");
+        var rolling = r.Map(s, "rollingUpdate", $"spec.{key}.rollingUpdate");
+        return new UpdateStrategy(
+            r.String(s, "type", $"spec.{key}.type") ?? "RollingUpdate",
+            r.IntOrString(rolling, "maxSurge", $"spec.{key}.rollingUpdate.maxSurge"),
+            r.IntOrString(rolling, "maxUnavailable", $"spec.{key}.rollingUpdate.maxUnavailable"),
+            s);
     }
 
     private static List<Container> ReadContainers(FieldReader r, YMap podSpec, string key, string prefix)
@@ -385,7 +402,10 @@ internal static class ModelBuilder
                     var portPath = string.Create(CultureInfo.InvariantCulture, $"{path}.ports[{p}]");
                     if (portSeq.Items[p] is YMap pm && r.Int(pm, "containerPort", new FieldPath(portPath, "containerPort")) is { } number)
                     {
-                        ports.Add(new ContainerPort(r.String(pm, "name", new FieldPath(portPath, "name")), number, r.String(pm, "protocol", new FieldPath(portPath, "protocol")) ?? "TCP"));
+                        ports.Add(new ContainerPort(r.String(pm, "name", new FieldPath(portPath, "name")), number, r.String(pm, "protocol", new FieldPath(portPath, "protocol")) ?? "TCP")
+                        {
+                            HostPort = r.Int(pm, "hostPort", new FieldPath(portPath, "hostPort")),
+                        });
                     }
                 }
             }

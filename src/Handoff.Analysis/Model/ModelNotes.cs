@@ -27,9 +27,7 @@ internal static class ModelNotes
     /// </remarks>
     public static IEnumerable<Note> NotChecked(IReadOnlyList<KubeObject> objects, IReadOnlyList<Workload> workloads)
     {
-        var modeled = new HashSet<KubeObject>(workloads.Select(w => w.Object), ReferenceEqualityComparer.Instance);
-        // Built-in workload kinds that are not in the model had errors, which are reported already.
-        var notChecked = objects.Where(o => !modeled.Contains(o) && !IsBuiltInWorkload(o) && RunsPods(o)).ToList();
+        var notChecked = NotCheckedObjects(objects, workloads);
         if (notChecked.Count == 0)
         {
             yield break;
@@ -41,6 +39,14 @@ internal static class ModelNotes
             "Handoff checks Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Pods and Argo Rollouts; " +
             "an operator makes the pods of its custom resources from a spec Handoff cannot see, and Jobs run to completion.",
             [.. notChecked.Select(o => o.LocationOf())]);
+    }
+
+    /// <summary>The objects <see cref="NotChecked"/> names: they run pods Handoff does not model.</summary>
+    public static List<KubeObject> NotCheckedObjects(IReadOnlyList<KubeObject> objects, IReadOnlyList<Workload> workloads)
+    {
+        var modeled = new HashSet<KubeObject>(workloads.Select(w => w.Object), ReferenceEqualityComparer.Instance);
+        // Built-in workload kinds that are not in the model had errors, which are reported already.
+        return objects.Where(o => !modeled.Contains(o) && !IsBuiltInWorkload(o) && RunsPods(o)).ToList();
     }
 
     /// <summary>Objects of the same kind, namespace and name written more than once (dev and prod overlays in one tree).</summary>

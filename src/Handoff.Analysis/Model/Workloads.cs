@@ -71,7 +71,11 @@ public sealed record Probe(Handler Handler, int InitialDelaySeconds, int PeriodS
 }
 
 /// <summary>A declared container port.</summary>
-public sealed record ContainerPort(string? Name, int Number, string Protocol);
+public sealed record ContainerPort(string? Name, int Number, string Protocol)
+{
+    /// <summary>ports[].hostPort, or null: a node can run only one pod binding it, which forbids a DaemonSet surge.</summary>
+    public int? HostPort { get; init; }
+}
 
 /// <summary>A container with what the rules need.</summary>
 public sealed record Container(
@@ -90,6 +94,13 @@ public sealed record Container(
 {
     /// <summary>Environment variables set with valueFrom (fieldRef, secretKeyRef, configMapKeyRef...), by name: their value is not in the manifest.</summary>
     public IReadOnlyList<string> EnvFrom { get; init; } = [];
+
+    /// <summary>The port number a probe, hook or Service target port means in this container: the number, or the declared port of that name; null for a name it does not declare.</summary>
+    public int? PortNumber(IntOrString port)
+    {
+        ArgumentNullException.ThrowIfNull(port);
+        return port.Int ?? Ports.FirstOrDefault(p => string.Equals(p.Name, port.String, StringComparison.Ordinal))?.Number;
+    }
 
     /// <summary>Whether this container declares a port matching a Service's target port.</summary>
     public bool Exposes(IntOrString target) => target.Int is { } number
@@ -113,9 +124,12 @@ public sealed record PodTemplate(
 
     /// <summary>The grace period in force.</summary>
     public int GracePeriodSeconds => TerminationGracePeriodSeconds ?? DefaultGracePeriodSeconds;
+
+    /// <summary>spec.hostNetwork: the pod binds its ports on the node itself, so two cannot run on one node.</summary>
+    public bool HostNetwork { get; init; }
 }
 
-/// <summary>A Deployment's (or Rollout's) update strategy.</summary>
+/// <summary>A Deployment's, Rollout's or DaemonSet's update strategy (a DaemonSet's is spec.updateStrategy).</summary>
 public sealed record UpdateStrategy(string Type, IntOrString? MaxSurge, IntOrString? MaxUnavailable, YMap? Node);
 
 /// <summary>An object that runs pods: Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Pod, or Argo Rollout.</summary>
@@ -153,7 +167,7 @@ public sealed class Workload
     /// <summary>The replica count rules and the rollout estimate work with: <see cref="ReplicaFloor"/>, at least 1.</summary>
     public int EffectiveReplicas => Math.Max(1, ReplicaFloor);
 
-    /// <summary>The update strategy (Deployments and Rollouts).</summary>
+    /// <summary>The update strategy (Deployments, Rollouts and DaemonSets).</summary>
     public UpdateStrategy? Strategy { get; }
 
     /// <summary>spec.minReadySeconds (0 when absent).</summary>
@@ -188,8 +202,11 @@ public sealed class Workload
     /// <summary>The HorizontalPodAutoscaler or KEDA ScaledObject scaling it, if any.</summary>
     public Autoscaler? Autoscaler { get; internal set; }
 
-    /// <summary>Whether the workload serves traffic: a Service with ports selects its pods.</summary>
-    public bool IsServing => Services.Count > 0;
+    /// <summary>Whether the workload serves user traffic, and the evidence (each selecting Service and what it is for).</summary>
+    public Serving Serving { get; internal set; } = Serving.None;
+
+    /// <summary>Whether the workload serves user traffic: see <see cref="Serving"/> (not through a headless or metrics-only Service).</summary>
+    public bool IsServing => Serving.IsServing;
 
     /// <summary>Whether it is a Deployment or an Argo Rollout (objects with a rolling update of replicas).</summary>
     public bool IsDeploymentLike => Kind is "Deployment" or "Rollout";
@@ -213,7 +230,7 @@ public sealed class Workload
             return [];
         }
 
-        var targets = Services.SelectMany(s => s.Ports).Select(p => p.TargetPort).ToList();
+        var targets = Serving.TrafficPorts.Select(p => p.TargetPort).ToList();
         var exposing = Pod.Containers.Where(c => targets.Exists(c.Exposes)).ToList();
         if (exposing.Count > 0)
         {
@@ -222,6 +239,22 @@ public sealed class Workload
 
         var first = Pod.Containers.FirstOrDefault(c => !KnownSidecars.Contains(c.Name)) ?? (Pod.Containers.Count > 0 ? Pod.Containers[0] : null);
         return first is null ? [] : [first];
+    }
+
+    /// <summary>
+    /// Whether a Service port carrying user traffic targets <paramref name="port"/> (a number or a name) of
+    /// <paramref name="container"/>; null when it cannot be told (a name the container does not declare).
+    /// </summary>
+    public bool? ReceivesTraffic(Container container, IntOrString port)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(port);
+        if (container.PortNumber(port) is not { } number)
+        {
+            return null;
+        }
+
+        return Serving.TrafficPorts.Any(p => container.PortNumber(p.TargetPort) == number);
     }
 
     /// <summary>Whether a container name is a well-known proxy or helper sidecar (istio-proxy, linkerd-proxy...).</summary>

@@ -65,6 +65,7 @@ public static class JsonReport
         }
 
         w.WriteEndArray();
+        WriteWorkloads(w, result);
         w.WriteStartObject("summary");
         w.WriteString("profile", result.Profile.Profile.Id);
         w.WriteString("profileReason", result.Profile.Reason);
@@ -113,6 +114,25 @@ public static class JsonReport
             w.WriteString("source", drained.DrainOrigin);
             w.WriteEndObject();
         }
+    }
+
+    // Each workload and whether it serves user traffic, with the reason (issue 13.1): why the traffic rules did or did not apply.
+    private static void WriteWorkloads(Utf8JsonWriter w, AnalysisResult result)
+    {
+        w.WriteStartArray("workloads");
+        foreach (var workload in result.Model.Workloads)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", workload.Kind);
+            w.WriteString("namespace", workload.Object.Namespace);
+            w.WriteString("name", workload.Name);
+            w.WriteString("file", workload.Object.File.DisplayName);
+            w.WriteBoolean("serving", workload.IsServing);
+            w.WriteString("servingReason", workload.Serving.Reason);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     /// <summary>Returns the report as a string.</summary>

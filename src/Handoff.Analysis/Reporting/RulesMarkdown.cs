@@ -17,6 +17,10 @@ public static class RulesMarkdown
         sb.Append("Each rule returns a typed violation: the field it constrains, what it requires there and what is there, the nodes ");
         sb.Append("involved, and the rules that supersede it. The message, the edit `handoff fix` makes and the admission policy are ");
         sb.Append("rendered from that one statement (see [architecture.md](architecture.md#violations)).\n\n");
+        sb.Append("A workload serves user traffic when a Service port that is not headless (`clusterIP: None`) and not a metrics ");
+        sb.Append("port (`metrics`, `http-metrics`, `https-metrics`, `prometheus`, `monitoring`, `*-metrics`), or an Ingress or route, ");
+        sb.Append("leads to its pods; a Service a ServiceMonitor scrapes on every port and that is named or labelled as an exporter ");
+        sb.Append("or metrics Service does not count. `check` prints for each workload why it counts as serving or not.\n\n");
         sb.Append("| id | name | severity | category | fires when |\n|---|---|---|---|---|\n");
         foreach (var d in RuleCatalog.All.Select(r => r.Descriptor))
         {
@@ -26,7 +30,7 @@ public static class RulesMarkdown
         foreach (var d in RuleCatalog.All.Select(r => r.Descriptor))
         {
             sb.Append($"\n## {d.Id} {d.Name}\n\n");
-            sb.Append($"Severity: **{JsonReport.SeverityName(d.Severity)}**. Category: {d.Category}.\n\n");
+            sb.Append($"Severity: **{JsonReport.SeverityName(d.Severity)}**. Category: {d.Category}. Applies to: {ScopeText(d.Scope)}.\n\n");
             sb.Append(d.Summary).Append("\n\n");
             sb.Append("**Fix:** ").Append(d.Remediation).Append("\n\n");
             if (d.Fixer is not null)
@@ -50,6 +54,13 @@ public static class RulesMarkdown
 
         return sb.ToString();
     }
+
+    private static string ScopeText(RuleScope scope) => scope switch
+    {
+        RuleScope.AnyWorkload => "every workload",
+        RuleScope.ServingWorkload => "workloads that serve user traffic",
+        _ => "containers that receive user traffic (info on other containers, with the reason)",
+    };
 
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 }

@@ -17,8 +17,9 @@ public abstract class WorkloadRule : IRule
     /// <inheritdoc/>
     public abstract RuleDescriptor Descriptor { get; }
 
-    /// <summary>Whether the rule looks only at workloads that serve traffic (most do).</summary>
-    protected virtual bool ServingOnly => true;
+    /// <summary>Whether the rule looks only at workloads that serve traffic: from <see cref="RuleDescriptor.Scope"/> (most do).</summary>
+    /// <remarks>Set the descriptor's scope rather than overriding this; the override is kept for rules not yet moved.</remarks>
+    protected virtual bool ServingOnly => Descriptor.Scope != RuleScope.AnyWorkload;
 
     /// <inheritdoc/>
     public IEnumerable<Finding> Evaluate(RuleContext context)

@@ -35,8 +35,48 @@ public static class Messages
             "HO303" => $"The {violation.Case} probe of container '{ContainerName(violation)}' requests '/': it cannot tell a shutting-down app from a healthy one and may be slow or redirect.",
             "HO304" => HO304(violation, (AtLeast)violation.Requirement),
             "HO305" => $"Container '{ContainerName(violation)}' has a livenessProbe but no startupProbe: a slow start can be killed by liveness before the app is up.",
+            "HO209" => HO209(violation, (EqualTo)violation.Requirement),
+            "HO306" => HO306(violation, (Forbidden)violation.Requirement),
+            "HO601" => $"Service '{violation.Object.Name}' has targetPort '{((Forbidden)violation.Requirement).Actual}', which no container of {WorkloadOf(violation).Kind} '{WorkloadOf(violation).Name}' declares{(violation.Evidence is { } names ? $" (they declare {names})" : " (they declare no named port)")}: the endpoints of that port list no pod, so its traffic is dropped.",
+            "HO602" => $"Service '{violation.Object.Name}' selects {((Forbidden)violation.Requirement).Actual}, but no workload in namespace '{violation.Object.Namespace}' of the input has pods with those labels: its endpoints stay empty unless the pods come from elsewhere.",
             _ => throw new InvalidOperationException($"No message renderer for {violation.Rule.Id}."),
         };
+    }
+
+    /// <summary>Why a finding on a container of a serving workload dropped to info: no traffic port leads to it.</summary>
+    public static string NotTrafficContainer(string container) =>
+        $"(Info: no Service port carrying user traffic targets container '{container}'.)";
+
+    /// <summary>Why a finding on a workload that serves nothing dropped to info, with the model's serving line.</summary>
+    public static string NotServing(Workload workload)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        return $"(Info: {workload.Kind} '{workload.Name}' is {workload.Serving.Reason}.)";
+    }
+
+    private static string HO209(Violation v, EqualTo r)
+    {
+        var workload = WorkloadOf(v);
+        var surge = r.Defaulted ? "maxSurge 0 (the default)" : $"maxSurge {r.Actual}";
+        var local = v.Evidence is { } service
+            ? $"; Service '{service}' has 'externalTrafficPolicy: Local', so its load balancer keeps sending to that node until its health check fails"
+            : string.Empty;
+        return $"DaemonSet '{workload.Name}' updates with {surge}: on each node the old pod stops before the new one is ready, and the node serves nothing in between{local}; set 'maxSurge: 1' and 'maxUnavailable: 0'.";
+    }
+
+    private static string HO306(Violation v, Forbidden r)
+    {
+        var container = ContainerName(v);
+        var what = v.Case == "preStop" ? "The httpGet preStop hook" : $"The {v.Case} probe";
+        var declared = v.Evidence is { } ports ? $"it declares {ports}" : "it declares no ports";
+        var consequence = v.Case switch
+        {
+            "preStop" => "the hook fails at once (FailedPreStopHook) and SIGTERM follows without its delay",
+            "liveness" => "the probe never passes and the kubelet restarts the container again and again",
+            "startup" => "the probe never passes and the kubelet restarts the container once failureThreshold is reached",
+            _ => "the probe never passes and the pod never becomes ready",
+        };
+        return $"{what} of container '{container}' targets port '{r.Actual}', which the container does not declare ({declared}): {consequence}.";
     }
 
     private static string ContainerName(Violation v) => v.Container?.Name ?? throw new InvalidOperationException($"{v.Rule.Id} needs a container.");
@@ -72,6 +112,8 @@ public static class Messages
         {
             "needs-shell" =>
                 $"The preStop hook of container '{container.Name}' runs '{r.Actual}', which needs a shell in the image; on Kubernetes {v.Version} use {replacement}, which needs nothing in the image.",
+            "shell-less-image-real-work" =>
+                $"The preStop hook of container '{container.Name}' runs '{r.Actual}' through '{container.PreStop!.Command[0]}', but image '{container.Image}' is {v.Evidence} and has no shell: the hook fails (FailedPreStopHook) and its work never runs; call the program directly in 'exec.command' or use an image that has a shell.",
             _ => $"The preStop hook of container '{container.Name}' runs '{container.PreStop!.Command[0]}', but image '{container.Image}' is {v.Evidence} and has no shell: the hook fails (FailedPreStopHook) and SIGTERM comes at once; "
                 + (v.Case == "shell-less-image"
                     ? $"use {replacement} instead."

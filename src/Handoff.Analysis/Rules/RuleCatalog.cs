@@ -46,11 +46,13 @@ public static class RuleCatalog
             new HO206PdbBlocksEviction(),
             new HO207HpaManagedReplicasSet(),
             new HO208PdbUnhealthyEvictionPolicy(),
+            new HO209DaemonSetNoSurge(),
             new HO301ReadinessProbeMissing(),
             new HO302LivenessSameAsReadiness(),
             new HO303ProbeOnRootPath(),
             new HO304LivenessFasterThanReadiness(),
             new HO305StartupProbeMissing(),
+            new HO306ProbePortNotDeclared(),
             new HO401ShellFormEntrypoint(),
             new HO402PackageManagerAsPid1(),
             new HO403EntrypointScriptWithoutExec(),
@@ -58,6 +60,8 @@ public static class RuleCatalog
             new HO405IstioSidecarExitsFirst(),
             new HO501LbHealthcheckPathMismatch(),
             new HO502AlbDeregistrationDelayBelowDrain(),
+            new Network.HO601ServiceTargetPortNotDeclared(),
+            new Network.HO602ServiceSelectsNothing(),
         ];
         var rules = listed.OrderBy(r => r.Descriptor.Id, StringComparer.Ordinal).ToList();
         var duplicate = rules.GroupBy(r => r.Descriptor.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);

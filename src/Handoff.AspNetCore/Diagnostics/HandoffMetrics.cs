@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Handoff.AspNetCore.LongLived;
 using Handoff.AspNetCore.Shutdown;
 
 namespace Handoff.AspNetCore.Diagnostics;
@@ -14,10 +15,16 @@ internal sealed class HandoffMetrics
     private readonly Histogram<double> _drainDuration;
     private readonly Histogram<double> _delayDuration;
 
-    public HandoffMetrics(IMeterFactory meterFactory, RequestTracker tracker)
+    public HandoffMetrics(IMeterFactory meterFactory, RequestTracker tracker, LongLivedConnections longLived)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
+        ArgumentNullException.ThrowIfNull(longLived);
         var meter = meterFactory.Create(MeterName);
+        meter.CreateObservableUpDownCounter(
+            "handoff.connections.long_lived", () => longLived.Count, "{connection}", "Long-lived connections (WebSockets, streams) open now.");
+        var closed = meter.CreateCounter<long>(
+            "handoff.connections.closed", "{connection}", "Long-lived connections that ended during the drain, by outcome: graceful (closed when asked) or aborted (at the drain deadline).");
+        longLived.Ended = outcome => closed.Add(1, new KeyValuePair<string, object?>("handoff.outcome", outcome));
         meter.CreateObservableUpDownCounter(
             "handoff.requests.in_flight", () => tracker.InFlight, "{request}", "Requests the app is processing now.");
         _requestsAfterShutdown = meter.CreateCounter<long>(

@@ -61,4 +61,12 @@ internal static partial class Log
     [LoggerMessage(EventId = LogEvents.DrainCompleted, EventName = nameof(LogEvents.DrainCompleted), Level = LogLevel.Information,
         Message = "Drain completed in {DurationSeconds:F3} s: {Aborted} requests aborted, {After} requests received after shutdown began, clean={Clean}.")]
     public static partial void DrainCompleted(ILogger logger, double durationSeconds, long aborted, long after, bool clean);
+
+    [LoggerMessage(EventId = LogEvents.LongLivedClosing, EventName = nameof(LogEvents.LongLivedClosing), Level = LogLevel.Information,
+        Message = "Closing {Count} long-lived connections over {WindowSeconds:F3} s, at most {MaxPerSecond} per second.")]
+    public static partial void LongLivedClosing(ILogger logger, int count, double windowSeconds, double maxPerSecond);
+
+    [LoggerMessage(EventId = LogEvents.LongLivedAborted, EventName = nameof(LogEvents.LongLivedAborted), Level = LogLevel.Warning,
+        Message = "Drain timeout reached: aborting {Count} long-lived connections that did not close when asked.")]
+    public static partial void LongLivedAborted(ILogger logger, int count);
 }

@@ -45,4 +45,10 @@ public static class LogEvents
 
     /// <summary>The server stopped; the drain is over.</summary>
     public const int DrainCompleted = 3023;
+
+    /// <summary>The drain asks the open long-lived connections to close, spread over the window.</summary>
+    public const int LongLivedClosing = 3030;
+
+    /// <summary>Long-lived connections were still open at the drain deadline and were aborted.</summary>
+    public const int LongLivedAborted = 3031;
 }

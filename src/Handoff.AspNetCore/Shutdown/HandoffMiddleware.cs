@@ -1,6 +1,8 @@
 using Handoff.AspNetCore.Diagnostics;
+using Handoff.AspNetCore.LongLived;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +19,7 @@ internal sealed class HandoffMiddleware
     private readonly RequestDelegate _next;
     private readonly ShutdownCoordinator _coordinator;
     private readonly RequestTracker _tracker;
+    private readonly LongLivedConnections _longLived;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly bool _closeConnectionsDuringDelay;
@@ -26,6 +29,7 @@ internal sealed class HandoffMiddleware
         RequestDelegate next,
         ShutdownCoordinator coordinator,
         RequestTracker tracker,
+        LongLivedConnections longLived,
         TimeProvider time,
         IOptions<HandoffOptions> options,
         ILogger<HandoffMiddleware> logger)
@@ -34,6 +38,7 @@ internal sealed class HandoffMiddleware
         _next = next;
         _coordinator = coordinator;
         _tracker = tracker;
+        _longLived = longLived;
         _time = time;
         _logger = logger;
         var value = options.Value;
@@ -52,6 +57,11 @@ internal sealed class HandoffMiddleware
         if (_coordinator.IsShuttingDown)
         {
             OnRequestDuringShutdown(context);
+        }
+
+        if (IsWebSocketUpgrade(context))
+        {
+            return InvokeWebSocketAsync(context);
         }
 
         var started = _time.GetTimestamp();
@@ -77,6 +87,38 @@ internal sealed class HandoffMiddleware
         return AwaitAsync(pending, context, ticket, started);
     }
 
+    /// <summary>
+    /// A WebSocket request is a connection, not a request in flight: it is not counted in the in-flight requests (an
+    /// open socket would keep an adaptive delay and the drain waiting for nothing) but as a long-lived connection,
+    /// closed with 1001 at its turn in the drain and aborted at the drain deadline if it is still open.
+    /// </summary>
+    private async Task InvokeWebSocketAsync(HttpContext context)
+    {
+        try
+        {
+            await _next(context);
+        }
+        finally
+        {
+            _longLived.Complete(context);
+        }
+    }
+
+    /// <summary>
+    /// A WebSocket handshake, read from the request itself (this middleware runs before the WebSockets middleware
+    /// adds its feature): an HTTP/1.1 upgrade to "websocket", or an HTTP/2 extended CONNECT with that protocol.
+    /// </summary>
+    private static bool IsWebSocketUpgrade(HttpContext context)
+    {
+        if (context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect)
+        {
+            return string.Equals(connect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+            && context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
+    }
+
     private async Task AwaitAsync(Task pending, HttpContext context, RequestTicket ticket, long started)
     {
         try
@@ -91,6 +133,7 @@ internal sealed class HandoffMiddleware
 
     private void Exit(HttpContext context, in RequestTicket ticket, long started)
     {
+        _longLived.Complete(context);
         if (_tracker.Exit(ticket))
         {
             Log.RequestAborted(_logger, context.Request.Method, context.Request.Path.Value ?? "/", _time.GetElapsedTime(started).TotalSeconds);

@@ -1,4 +1,5 @@
 using Handoff.AspNetCore.Diagnostics;
+using Handoff.AspNetCore.LongLived;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,7 @@ internal sealed class ShutdownCoordinator : IDisposable
     private readonly HandoffOptions _options;
     private readonly TimeProvider _time;
     private readonly RequestTracker _tracker;
+    private readonly LongLivedConnections _longLived;
     private readonly HandoffMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _delayOver = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -32,6 +34,7 @@ internal sealed class ShutdownCoordinator : IDisposable
         IOptions<HandoffOptions> options,
         TimeProvider time,
         RequestTracker tracker,
+        LongLivedConnections longLived,
         HandoffMetrics metrics,
         ILogger<ShutdownCoordinator> logger)
     {
@@ -39,6 +42,7 @@ internal sealed class ShutdownCoordinator : IDisposable
         _options = options.Value;
         _time = time;
         _tracker = tracker;
+        _longLived = longLived;
         _metrics = metrics;
         _logger = logger;
     }
@@ -117,6 +121,10 @@ internal sealed class ShutdownCoordinator : IDisposable
                 _options.DrainTimeout,
                 Timeout.InfiniteTimeSpan);
         }
+
+        // Kestrel's stop waits for upgraded and streaming connections until the host's timeout, then aborts them;
+        // asking each to close at its own moment in the window ends them cleanly and spreads the reconnects.
+        _longLived.BeginClosing();
     }
 
     /// <summary>Records the end of the drain: called once the server has stopped.</summary>
@@ -162,6 +170,7 @@ internal sealed class ShutdownCoordinator : IDisposable
         }
 
         _tracker.AbortAll();
+        _longLived.AbortRemaining();
     }
 
     private async Task RunDelayAsync(long started)

@@ -43,9 +43,13 @@ internal static class CheckTextRenderer
 
             var origin = group.First().Location.Origin;
             output.Line($"  [bold]{Esc(group.Key.Object.ToString())}[/]{(origin is null ? string.Empty : $" [dim](from {Esc(origin)})[/]")}");
-            if (budgets.TryGetValue((group.Key.File, group.Key.Object), out var budget) && budget.Workload.IsServing)
+            if (budgets.TryGetValue((group.Key.File, group.Key.Object), out var budget))
             {
-                output.Line($"    [dim]{Esc(DescribeBudget(budget))}[/]");
+                output.Line($"    [dim]{Esc(budget.Workload.Serving.Reason)}[/]");
+                if (budget.Workload.IsServing)
+                {
+                    output.Line($"    [dim]{Esc(DescribeBudget(budget))}[/]");
+                }
             }
 
             foreach (var f in group.OrderByDescending(f => f.Severity).ThenBy(f => f.Location.Line).ThenBy(f => f.Rule.Id, StringComparer.Ordinal))
@@ -64,7 +68,20 @@ internal static class CheckTextRenderer
             foreach (var budget in clean)
             {
                 output.Line($"  [green]ok[/] [bold]{Esc(budget.Workload.Object.Ref.ToString())}[/] [dim]({Esc(budget.Workload.Object.File.DisplayName)})[/]");
+                output.Line($"    [dim]{Esc(budget.Workload.Serving.Reason)}[/]");
                 output.Line($"    [dim]{Esc(DescribeBudget(budget))}[/]");
+            }
+        }
+
+        // Workloads that serve nothing and drew no finding: say why the traffic rules left them alone.
+        var quiet = result.Model.Workloads.Where(w => !w.IsServing && !flagged.Contains((w.Object.File.DisplayName, w.Object.Ref))).ToList();
+        if (quiet.Count > 0)
+        {
+            output.Line();
+            foreach (var workload in quiet)
+            {
+                output.Line($"  [dim]--[/] [bold]{Esc(workload.Object.Ref.ToString())}[/] [dim]({Esc(workload.Object.File.DisplayName)})[/]");
+                output.Line($"    [dim]{Esc(workload.Serving.Reason)}; rules about traffic do not apply[/]");
             }
         }
 

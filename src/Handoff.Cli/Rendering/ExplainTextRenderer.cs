@@ -36,7 +36,7 @@ internal static class ExplainTextRenderer
                 console.WriteLine($"  {Truncate("Track B: " + plane.Name, 22),-22} {lane.ToString().TrimEnd()}");
             }
 
-            if (t.ExposureSeconds > 0)
+            if (t.ExposureKnown && t.ExposureSeconds > 0)
             {
                 var lane = new StringBuilder(new string(' ', BarWidth + 1));
                 Fill(lane, Col(t.StopListeningSeconds), Math.Max(Col(t.StopListeningSeconds) + 1, Col(t.PropagationSeconds)), '!');
@@ -52,7 +52,11 @@ internal static class ExplainTextRenderer
             };
             console.WriteLine($"  Track A: {preStop}; SIGTERM at {Seconds(t.SigtermAtSeconds)}; stops taking requests at {Seconds(t.StopListeningSeconds)}; drains for up to {Seconds(t.DrainSeconds)} (exits by {Seconds(t.ExitAtSeconds)}); SIGKILL at {Seconds(t.SigkillAtSeconds)} (grace period {Seconds(t.GracePeriodSeconds)}).");
             console.WriteLine($"  Track B: {string.Join("; ", t.Planes.Select(p => $"{p.Name} stops sending at {Seconds(p.PropagationSeconds)}{(p.MinSeconds < p.PropagationSeconds ? $" (range {Seconds(p.MinSeconds)} to {Seconds(p.PropagationSeconds)})" : string.Empty)}"))}.");
-            if (t.ExposureSeconds > 0)
+            if (!t.ExposureKnown)
+            {
+                console.MarkupLine($"  [yellow]Exposure unknown[/]: the preStop hook's length cannot be read from the manifest, so when the process stops taking requests (and how many fail) is not known; declare it with the '{Handoff.Analysis.Model.HandoffAnnotations.PreStopSeconds}' annotation.");
+            }
+            else if (t.ExposureSeconds > 0)
             {
                 console.MarkupLine($"  [red]Exposure {Esc(Seconds(t.ExposureSeconds))}[/] ({Seconds(t.StopListeningSeconds)} to {Seconds(t.PropagationSeconds)}): about {Number(Math.Round(t.ExpectedFailedRequests, 1))} failed requests per terminated pod at {Number(t.RequestsPerSecond)} req/s to it, with a load balancer that does not retry.");
             }

@@ -18,7 +18,11 @@ public sealed class ReportTests
         using var doc = JsonDocument.Parse(JsonReport.ToJson(result));
 
         var root = doc.RootElement;
-        root.EnumerateObject().Select(p => p.Name).ShouldBe(["findings", "errors", "notes", "summary"]);
+        root.EnumerateObject().Select(p => p.Name).ShouldBe(["findings", "errors", "notes", "workloads", "summary"]);
+        var workload = root.GetProperty("workloads").EnumerateArray().Single();
+        workload.GetProperty("name").GetString().ShouldBe("frontend");
+        workload.GetProperty("serving").GetBoolean().ShouldBeTrue();
+        workload.GetProperty("servingReason").GetString().ShouldBe("serving: ClusterIP Service 'frontend' port http");
         var findings = root.GetProperty("findings").EnumerateArray().ToList();
         findings.Count.ShouldBe(result.Findings.Count);
         var ho101 = findings.Single(f => f.GetProperty("ruleId").GetString() == "HO101");

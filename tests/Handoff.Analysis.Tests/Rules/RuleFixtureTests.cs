@@ -95,7 +95,7 @@ public sealed partial class RuleFixtureTests
             d.Summary.ShouldEndWith(".", customMessage: $"{d.Id} summary");
             d.Remediation.ShouldEndWith(".", customMessage: $"{d.Id} remediation");
             d.Sources.ShouldNotBeEmpty($"{d.Id} cites no source");
-            d.Category.ShouldBeOneOf("Timing", "Rollout", "Probes", "Image", "Provider");
+            d.Category.ShouldBeOneOf("Timing", "Rollout", "Probes", "Image", "Provider", "Network");
         }
 
         RuleCatalog.All.Select(r => r.Descriptor.Name).ShouldBeUnique();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.WebSockets;
 using Handoff.AspNetCore.Shutdown;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -81,8 +82,49 @@ internal sealed class TestApp : IAsyncDisposable
                 Interlocked.Exchange(ref created._preStopAnswered, Stopwatch.GetTimestamp());
             }
         });
+        app.UseWebSockets();
         app.MapHandoffProbes();
         app.MapHandoffPreStop();
+
+        // An echo WebSocket written the usual way: receive until the client (or the drain) closes, then close back.
+        app.Map("/ws", async context =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[1024];
+            var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            while (result.MessageType != WebSocketMessageType.Close)
+            {
+                await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, CancellationToken.None);
+                result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            }
+
+            await socket.CloseAsync(result.CloseStatus ?? WebSocketCloseStatus.NormalClosure, result.CloseStatusDescription, CancellationToken.None);
+        });
+
+        // A server-sent event stream that ends at its turn in the drain, with a retry hint for the client.
+        app.MapGet("/events", async context =>
+        {
+            var closing = context.GetHandoffCloseToken();
+            context.Response.ContentType = "text/event-stream";
+            var n = 0;
+            while (!closing.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+            {
+                await context.Response.WriteAsync($"data: {n++}\n\n");
+                await context.Response.Body.FlushAsync();
+                await Task.WhenAny(Task.Delay(100, context.RequestAborted), Task.Delay(Timeout.Infinite, closing)).ConfigureAwait(false);
+            }
+
+            if (closing.IsCancellationRequested)
+            {
+                await context.Response.WriteAsync("retry: 1000\nevent: closing\ndata: reconnect\n\n");
+            }
+        });
         app.MapGet("/", () =>
         {
             created?.RootArrivals.Enqueue(Stopwatch.GetTimestamp());

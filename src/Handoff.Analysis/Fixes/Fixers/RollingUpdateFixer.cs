@@ -29,6 +29,12 @@ public sealed class RollingUpdateFixer : WorkloadFixer
 
         // HO201 requires the RollingUpdate type, HO202 maxUnavailable 0; a rolling update without lost capacity needs both.
         var switchesType = required.Field.Path == "spec.strategy.type";
+        if (switchesType && SingleNodeClaim(workload, context.Result.Model) is { } claim)
+        {
+            return FixContext.Advice(finding,
+                $"Deployment '{workload.Name}' mounts PersistentVolumeClaim '{claim}', {ClaimModes(workload, context.Result.Model, claim)}: a surge pod scheduled on another node cannot attach it (Multi-Attach error), so a rolling update with maxUnavailable 0 would never finish; keep Recreate, or move the state to a StatefulSet with volumeClaimTemplates or a ReadWriteMany volume");
+        }
+
         var surgeIsZero = workload.Strategy?.MaxSurge is { } surge && surge.Resolve(workload.EffectiveReplicas, roundUp: true) is 0;
         var rolling = new List<(string, YamlValue)>();
         if (workload.Strategy?.MaxSurge is null || surgeIsZero)
@@ -54,4 +60,29 @@ public sealed class RollingUpdateFixer : WorkloadFixer
                 ? $"Switch Deployment '{workload.Name}' from Recreate to RollingUpdate with maxUnavailable 0 and {surgeText}."
                 : $"Set maxUnavailable 0 with {surgeText} on Deployment '{workload.Name}'.", edits);
     }
+
+    /// <summary>
+    /// The first claim the pods mount that only one node can attach: ReadWriteOnce or ReadWriteOncePod, or a claim
+    /// the input does not hold (ReadWriteOnce is what most storage classes give). Null when every claim is shared.
+    /// https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes
+    /// </summary>
+    private static string? SingleNodeClaim(Model.Workload workload, Model.ClusterModel model) =>
+        ClaimNames(workload).FirstOrDefault(name => AccessModes(model, workload.Object.Namespace, name) is not { } modes
+            || !modes.Exists(m => m is "ReadWriteMany" or "ReadOnlyMany"));
+
+    private static string ClaimModes(Model.Workload workload, Model.ClusterModel model, string claim) =>
+        AccessModes(model, workload.Object.Namespace, claim) is { Count: > 0 } modes
+            ? $"whose access mode is {string.Join(", ", modes)}"
+            : AccessModes(model, workload.Object.Namespace, claim) is not null ? "which writes no access mode"
+            : "which the input does not hold (ReadWriteOnce is the usual access mode)";
+
+    private static IEnumerable<string> ClaimNames(Model.Workload workload) =>
+        workload.Pod.SpecNode["volumes"] is Yaml.YSeq volumes
+            ? volumes.Items.OfType<Yaml.YMap>().Select(v => (v["persistentVolumeClaim"] as Yaml.YMap)?["claimName"] as Yaml.YScalar).OfType<Yaml.YScalar>().Select(s => s.Value)
+            : [];
+
+    private static List<string>? AccessModes(Model.ClusterModel model, string ns, string claim) =>
+        model.OfKind("PersistentVolumeClaim").FirstOrDefault(c => c.Namespace == ns && c.Name == claim)?.Node["spec"] is Yaml.YMap spec
+            ? (spec["accessModes"] as Yaml.YSeq)?.Items.OfType<Yaml.YScalar>().Select(m => m.Value).ToList() ?? []
+            : null;
 }

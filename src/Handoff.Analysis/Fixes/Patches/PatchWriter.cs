@@ -46,8 +46,21 @@ public static class PatchWriter
         var written = new List<string>();
         var resources = new List<string>();
         var patches = new List<(string Path, ObjectRef Target, string ApiVersion, bool ExplicitNamespace)>();
+
+        // A file below a kustomization root is built through that root, never listed alone: its kustomization.yaml is
+        // not an object, and the root's namespace and labels must still apply (kustomize refuses files outside the
+        // directory it builds, and a kustomization as a resource).
+        var layout = KustomizeLayout.Find(result.Files.Select(f => f.Original), result.Before.Model.Manifests.Documents);
+        var roots = new List<string>();
         foreach (var file in result.Files)
         {
+            if (file.Original.Path != "-" && layout.RootOf(Path.GetFullPath(file.Original.Path, baseDirectory)) is { } root)
+            {
+                roots.Add(root);
+                resources.Add(RelativePath(root, directory, baseDirectory));
+                continue;
+            }
+
             resources.Add(ResourcePath(file.Original, directory, baseDirectory, written));
         }
 
@@ -94,7 +107,10 @@ public static class PatchWriter
             }
         }
 
-        WriteFile(directory, "kustomization.yaml", Kustomization(resources, patches, kind), written);
+        // New objects (a PodDisruptionBudget) carry no namespace; they go where the kustomization puts the workload.
+        var namespaces = roots.Distinct(StringComparer.Ordinal).Select(layout.NamespaceOf).Distinct(StringComparer.Ordinal).ToList();
+        var ns = namespaces.Count == 1 ? namespaces[0] : null;
+        WriteFile(directory, "kustomization.yaml", Kustomization(resources, patches, kind, ns), written);
         return written;
     }
 
@@ -107,9 +123,11 @@ public static class PatchWriter
             return "input.yaml";
         }
 
-        var full = Path.GetFullPath(file.Path, baseDirectory);
-        return Path.GetRelativePath(Path.GetFullPath(directory, baseDirectory), full).Replace('\\', '/');
+        return RelativePath(Path.GetFullPath(file.Path, baseDirectory), directory, baseDirectory);
     }
+
+    private static string RelativePath(string full, string directory, string baseDirectory) =>
+        Path.GetRelativePath(Path.GetFullPath(directory, baseDirectory), full).Replace('\\', '/');
 
     private static Dictionary<ObjectRef, (KubeObject Object, PlainMap Node)> Objects(SourceFile file)
     {
@@ -280,11 +298,17 @@ public static class PatchWriter
     // RFC 6901: '~' is written '~0' and '/' is written '~1'.
     private static string Escape(string key) => key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
-    private static string Kustomization(List<string> resources, List<(string Path, ObjectRef Target, string ApiVersion, bool ExplicitNamespace)> patches, PatchKind kind)
+    private static string Kustomization(List<string> resources, List<(string Path, ObjectRef Target, string ApiVersion, bool ExplicitNamespace)> patches, PatchKind kind, string? ns)
     {
         var sb = new StringBuilder();
         sb.Append("# Written by 'handoff fix --patch'. Build with: kubectl kustomize --load-restrictor LoadRestrictionsNone <this directory>\n");
-        sb.Append("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
+        sb.Append("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n");
+        if (ns is not null)
+        {
+            sb.Append("namespace: ").Append(new YamlScalarValue(ns, IsString: true).Render()).Append('\n');
+        }
+
+        sb.Append("resources:\n");
         foreach (var resource in resources.Distinct(StringComparer.Ordinal))
         {
             sb.Append("- ").Append(new YamlScalarValue(resource, IsString: true).Render()).Append('\n');

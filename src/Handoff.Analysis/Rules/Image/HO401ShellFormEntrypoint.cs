@@ -11,7 +11,10 @@ public sealed class HO401ShellFormEntrypoint : Pid1Rule
         "HO401", "shell-form-entrypoint", Severity.Error, "Image",
         "The final stage's CMD or ENTRYPOINT is in shell form, or a container command runs 'sh -c' whose last command is not exec'd: /bin/sh is PID 1, does not pass SIGTERM on, and the app is SIGKILLed at the end of the grace period without draining.",
         "Use the exec form (CMD [\"node\", \"server.js\"]), or end the shell command with 'exec app ...' so the app replaces the shell as PID 1.",
-        ["https://docs.docker.com/reference/dockerfile/#shell-and-exec-form", "https://docs.docker.com/reference/dockerfile/#entrypoint", Sources.PodTermination]);
+        ["https://docs.docker.com/reference/dockerfile/#shell-and-exec-form", "https://docs.docker.com/reference/dockerfile/#entrypoint", Sources.PodTermination])
+    {
+        Scope = RuleScope.ServingContainer,
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;

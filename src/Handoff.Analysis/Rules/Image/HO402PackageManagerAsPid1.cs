@@ -11,7 +11,10 @@ public sealed class HO402PackageManagerAsPid1 : Pid1Rule
         "HO402", "package-manager-as-pid1", Severity.Warning, "Image",
         "npm, yarn or pnpm starts the app (Dockerfile CMD/ENTRYPOINT, an entrypoint script, or a container command): the package manager runs the start script in a child shell and does not reliably pass SIGTERM on, so the app may never drain.",
         "Start the runtime directly (CMD [\"node\", \"server.js\"]), the command the start script would have run.",
-        ["https://github.com/nodejs/docker-node/blob/main/docs/BestPractices.md#cmd", "https://docs.docker.com/reference/dockerfile/#entrypoint"]);
+        ["https://github.com/nodejs/docker-node/blob/main/docs/BestPractices.md#cmd", "https://docs.docker.com/reference/dockerfile/#entrypoint"])
+    {
+        Scope = RuleScope.ServingContainer,
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;

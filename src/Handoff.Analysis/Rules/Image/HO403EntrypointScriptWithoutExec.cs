@@ -11,7 +11,10 @@ public sealed class HO403EntrypointScriptWithoutExec : Pid1Rule
         "HO403", "entrypoint-script-without-exec", Severity.Error, "Image",
         "The ENTRYPOINT or CMD runs a shell script from the build context whose last command is not exec'd and that does not trap and forward TERM: the script's shell stays PID 1 and SIGTERM never reaches the app.",
         "End the script with 'exec \"$@\"' or 'exec app ...' so the app replaces the shell, or use an init such as tini or dumb-init.",
-        ["https://docs.docker.com/reference/dockerfile/#entrypoint", "https://github.com/docker-library/official-images#consistency", Sources.PodTermination]);
+        ["https://docs.docker.com/reference/dockerfile/#entrypoint", "https://github.com/docker-library/official-images#consistency", Sources.PodTermination])
+    {
+        Scope = RuleScope.ServingContainer,
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;

@@ -8,7 +8,10 @@ public sealed class HO301ReadinessProbeMissing : WorkloadRule
         "HO301", "readiness-probe-missing", Severity.Error, "Probes",
         "A serving container has no readinessProbe: it receives traffic as soon as it starts, before the app listens, and nothing takes it out of rotation when it cannot serve.",
         "Add a readinessProbe on a dedicated endpoint (for example httpGet /healthz/ready) that fails while the app starts and from the moment it begins shutting down.",
-        [Sources.Probes]);
+        [Sources.Probes])
+    {
+        Scope = RuleScope.ServingContainer,
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;

@@ -9,8 +9,11 @@ public sealed class HO303ProbeOnRootPath : WorkloadRule
     public static RuleDescriptor Rule { get; } = new(
         "HO303", "probe-on-root-path", Severity.Warning, "Probes",
         "An httpGet probe targets '/': the home page may be slow, redirect, need authentication, or keep answering 200 while the app shuts down.",
-        "Serve dedicated probe endpoints (/healthz/startup, /healthz/ready, /healthz/live) and point each probe at its own.",
-        [Sources.Probes]);
+        "Serve dedicated probe endpoints (/healthz/startup, /healthz/ready, /healthz/live) and point each probe at its own; '/' on a separate health port that no Service targets is not reported.",
+        [Sources.Probes])
+    {
+        Scope = RuleScope.ServingContainer,
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
@@ -22,7 +25,10 @@ public sealed class HO303ProbeOnRootPath : WorkloadRule
         {
             foreach (var (name, probe) in new[] { ("readiness", container.Readiness), ("liveness", container.Liveness), ("startup", container.Startup) })
             {
-                if (probe?.Handler is { Kind: HandlerKind.HttpGet, Path: null or "" or "/" })
+                // '/' on a dedicated health or admin port that no traffic Service targets is that port's probe endpoint,
+                // not the app's home page (issue 13.6); a port Handoff cannot resolve keeps the finding.
+                if (probe?.Handler is { Kind: HandlerKind.HttpGet, Path: null or "" or "/" } handler
+                    && (handler.Port is null || context.Workload.ReceivesTraffic(container, handler.Port) != false))
                 {
                     var requirement = new Forbidden(new ApiField(FieldScope.Container, $"{name}Probe.httpGet.path"), "/");
                     yield return context.Report(context.Violation(requirement, probe.Node, container) with { Case = name });

@@ -8,13 +8,13 @@ public sealed class HO206PdbBlocksEviction : WorkloadRule
         "HO206", "pdb-blocks-eviction", Severity.Warning, "Rollout",
         "A PodDisruptionBudget allows no voluntary disruption (minAvailable at or above the replica count, or maxUnavailable 0), so node drains and cluster upgrades hang.",
         "Use 'maxUnavailable: 1' (or a minAvailable below the replica count) so a drain can move one pod at a time.",
-        [Sources.Disruptions, Sources.ConfigurePdb]);
+        [Sources.Disruptions, Sources.ConfigurePdb])
+    {
+        Scope = RuleScope.AnyWorkload,
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
-
-    /// <inheritdoc/>
-    protected override bool ServingOnly => false;
 
     /// <inheritdoc/>
     protected override IEnumerable<Finding> Evaluate(WorkloadContext context)

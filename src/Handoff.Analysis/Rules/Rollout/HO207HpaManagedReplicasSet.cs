@@ -11,13 +11,13 @@ public sealed class HO207HpaManagedReplicasSet : WorkloadRule
         "HO207", "hpa-managed-replicas-set", Severity.Warning, "Rollout",
         "A HorizontalPodAutoscaler or KEDA ScaledObject manages the workload and its manifest also sets spec.replicas, so every apply resets the count the autoscaler chose and scales the workload down during the deploy.",
         "Remove 'spec.replicas' from the manifest of a workload an autoscaler manages (with Helm or kustomize, leave it out when autoscaling is on); set the floor with the autoscaler's minReplicas or minReplicaCount.",
-        [MigratingToHpa]);
+        [MigratingToHpa])
+    {
+        Scope = RuleScope.AnyWorkload,
+    };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
-
-    /// <inheritdoc/>
-    protected override bool ServingOnly => false;
 
     /// <inheritdoc/>
     protected override IEnumerable<Finding> Evaluate(WorkloadContext context)

@@ -16,7 +16,10 @@ public sealed class HO208PdbUnhealthyEvictionPolicy : IRule
         "HO208", "pdb-unhealthy-eviction-policy", Severity.Info, "Rollout",
         "A PodDisruptionBudget does not set 'unhealthyPodEvictionPolicy: AlwaysAllow': with the default (IfHealthyBudget) a pod that runs but never turns ready can be evicted only while the budget is healthy, so a crash-looping pod can stall a node drain.",
         "Set 'spec.unhealthyPodEvictionPolicy: AlwaysAllow' on the PodDisruptionBudget (Kubernetes 1.27 and later), so unready pods never block a drain.",
-        [UnhealthyPodEvictionPolicy, Sources.ConfigurePdb]);
+        [UnhealthyPodEvictionPolicy, Sources.ConfigurePdb])
+    {
+        Scope = RuleScope.AnyWorkload,
+    };
 
     /// <inheritdoc/>
     public RuleDescriptor Descriptor => Rule;

@@ -14,6 +14,7 @@ public sealed class HO101PreStopMissing : WorkloadRule
         [Sources.PodTermination, Sources.LifecycleHooks, Sources.TimingModel])
     {
         Fixer = "add-prestop",
+        Scope = RuleScope.ServingContainer,
     };
 
     /// <inheritdoc/>

@@ -16,13 +16,11 @@ public sealed class HO103PreStopExecNeedsShell : WorkloadRule
         [Sources.LifecycleHooks, Sources.SleepActionKep, "https://github.com/GoogleContainerTools/distroless"])
     {
         Fixer = "sleep-action",
+        Scope = RuleScope.AnyWorkload,
     };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
-
-    /// <inheritdoc/>
-    protected override bool ServingOnly => false;
 
     /// <inheritdoc/>
     protected override IEnumerable<Finding> Evaluate(WorkloadContext context)
@@ -43,6 +41,24 @@ public sealed class HO103PreStopExecNeedsShell : WorkloadRule
 
             var sleep = Handoff.Analysis.Timing.TimeBudget.ExecSleepSeconds(hook.Command);
             var family = ImageKnowledge.ShellLessFamilyOf(container.Image);
+
+            // A hook that does real work ('nodetool drain', a failover script) is not a sleep in disguise: the sleep
+            // action cannot replace it, so it is only wrong where the image has no shell to run it (issue 13.6).
+            var work = Kubernetes.ExecCommand.Read(hook.Command, container.Env);
+            if (!work.IsExact)
+            {
+                if (family is not null)
+                {
+                    var doesWork = new Forbidden(ApiField.PreStopExecCommand, string.Join(' ', hook.Command));
+                    yield return context.Report(context.Violation(doesWork, hook.Node, container) with
+                    {
+                        Case = "shell-less-image-real-work", Evidence = family.Family, Severity = Severity.Error, Version = version,
+                    });
+                }
+
+                continue;
+            }
+
             var requirement = new Forbidden(ApiField.PreStopExecCommand, string.Join(' ', hook.Command))
             {
                 Replacement = sleep is { } s ? new Replacement(ApiField.PreStopSleepSeconds, Quantity.Seconds(s)) : null,

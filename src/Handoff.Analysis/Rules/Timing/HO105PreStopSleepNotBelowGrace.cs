@@ -14,13 +14,11 @@ public sealed class HO105PreStopSleepNotBelowGrace : WorkloadRule
         [Sources.PodTermination, Sources.LifecycleHooks])
     {
         Fixer = "grace-period",
+        Scope = RuleScope.AnyWorkload,
     };
 
     /// <inheritdoc/>
     public override RuleDescriptor Descriptor => Rule;
-
-    /// <inheritdoc/>
-    protected override bool ServingOnly => false;
 
     /// <inheritdoc/>
     protected override IEnumerable<Finding> Evaluate(WorkloadContext context)

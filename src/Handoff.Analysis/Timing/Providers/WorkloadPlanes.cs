@@ -87,6 +87,13 @@ public sealed record WorkloadPlanes(IReadOnlyList<DataPlane> Planes, RelationRes
         ArgumentNullException.ThrowIfNull(model);
         var planes = profile.Planes.ToList();
 
+        // kube-proxy programs no rules for a headless Service: when every Service of the workload is headless (an
+        // Ingress controller routing to its endpoints, say), kube-proxy's plane is not one of its planes (issue 13.1).
+        if (workload.Services.Count > 0 && workload.Services.All(s => s.IsHeadless) && planes.Exists(p => p.Kind != PlaneKind.KubeProxy))
+        {
+            planes.RemoveAll(p => p.Kind == PlaneKind.KubeProxy);
+        }
+
         NegFormulaResult? neg = null;
         if (profile.Relation<NegDrainingFormula>() is { } formula)
         {
