@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need from Debian's packages: HAProxy (the lab's load balancer), Chromium (the
 # report test renders the HTML timeline), socat and wrk (benchmarks); and, from npm, Microsoft's SARIF Multitool
-# (a test validates 'check --format sarif' against the SARIF schema and GitHub's ingestion rules). Safe to run
+# (a test validates 'check --format sarif' against the SARIF schema and GitHub's ingestion rules) and @bufbuild/cel
+# (the admission policy tests evaluate 'handoff policy' with it). Safe to run
 # again: it installs only what is missing. Needs root (or sudo) for apt-get.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,6 +23,16 @@ if [ ! -x "$sarif_dir/Sarif.Multitool" ]; then
     rm -rf "$tmp"
   else
     echo "prerequisites: npm is missing, so the SARIF Multitool is not installed; the SARIF validation test will say so." >&2
+  fi
+fi
+
+# @bufbuild/cel, the CEL implementation the admission policy tests run ('handoff policy'), pinned by
+# tests/policy-eval/package-lock.json into tests/policy-eval/node_modules (ignored by git).
+if [ ! -f "$root/tests/policy-eval/node_modules/@bufbuild/cel/package.json" ]; then
+  if command -v npm >/dev/null 2>&1 && (cd "$root/tests/policy-eval" && npm ci --silent --no-audit --no-fund >/dev/null 2>&1); then
+    echo "prerequisites: installed @bufbuild/cel in tests/policy-eval"
+  else
+    echo "prerequisites: could not install @bufbuild/cel (npm ci in tests/policy-eval); the policy tests will say so." >&2
   fi
 fi
 

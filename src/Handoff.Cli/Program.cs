@@ -11,5 +11,6 @@ root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(RulesCommand.Create());
 root.Subcommands.Add(ProfilesCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
+root.Subcommands.Add(PolicyCommand.Create());
 
 return await CliHost.RunAsync(root, args);

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Handoff.Analysis.Fixes.Patches;
+using Handoff.Analysis.Manifests;
+using Handoff.Analysis.Policy;
+using Handoff.Analysis.Tests.Rules;
+using Handoff.Analysis.Timing;
+using Xunit.Abstractions;
+
+namespace Handoff.Analysis.Tests.Policy;
+
+/// <summary>
+/// Proves the generated admission policy offline: every expression runs in a real, independent CEL implementation
+/// (@bufbuild/cel, in a real 'node' child process; tests/policy-eval/evaluate.mjs binds object, params and lazy
+/// variables as the API server does), and for every rule fixture of the covered rules and every sample under
+/// samples/deploy and every tree under tests/fixtures/field the policy's verdict per rule and object equals check's. Where the two must differ (admission sees one
+/// object, so "serving" comes from the container ports, not from a Service), the difference is listed with its reason in
+/// tests/policy-eval/known-differences.txt; the test fails on any unlisted difference and on any listed one that is gone.
+/// </summary>
+public sealed class AdmissionPolicyEvaluationTests(ITestOutputHelper output)
+{
+    private static readonly string[] WorkloadKinds = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true };
+
+    private static string EvalDir => Path.Combine(RepoPaths.Root, "tests", "policy-eval");
+
+    [Fact]
+    public void EveryFixtureAndSample_PolicyVerdictPerRule_EqualsCheck()
+    {
+        var covered = AdmissionRules.All.Select(r => r.Descriptor.Id).ToHashSet(StringComparer.Ordinal);
+        var files = covered.Order(StringComparer.Ordinal)
+            .SelectMany(id => Directory.EnumerateFiles(Path.Combine(RepoPaths.Fixtures, "rules", id)))
+            .Where(f => Path.GetFileName(f) is var n && (n.StartsWith("fire-", StringComparison.Ordinal) || n.StartsWith("ok-", StringComparison.Ordinal)) && (n.EndsWith(".yaml", StringComparison.Ordinal) || n.EndsWith(".yml", StringComparison.Ordinal)))
+            .Concat(Directory.EnumerateFiles(Path.Combine(RepoPaths.Samples, "deploy"), "*.yaml").Order(StringComparer.Ordinal))
+
+            // Workloads written for the policy's own edge cases (shell preStops, rounding, StatefulSet, DaemonSet, exporter).
+            .Concat(Directory.EnumerateFiles(Path.Combine(RepoPaths.Fixtures, "policy", "workloads"), "*.yaml").Order(StringComparer.Ordinal))
+
+            // Field-style trees (Helm output, kustomize, operators, exporters), each checked as one set as a user runs check on it.
+            .Concat(Directory.EnumerateDirectories(Path.Combine(RepoPaths.Fixtures, "field")).Order(StringComparer.Ordinal))
+            .ToList();
+        files.Count.ShouldBeGreaterThanOrEqualTo(30, "the fixtures of the covered rules and the samples");
+
+        var cases = new List<Case>();
+        foreach (var file in files)
+        {
+            var options = RuleFixtureTests.ReadOptions(Directory.Exists(file) ? null : file);
+            var manifests = ManifestSet.Load([file]);
+            var result = Analyzer.Analyze(manifests, options);
+            result.Errors.ShouldBeEmpty(file);
+            var profile = options.Profile is { } id ? options.Profiles.Find(id)! : result.Profile.Profile;
+            foreach (var obj in manifests.Objects.Where(o => WorkloadKinds.Contains(o.Kind)))
+            {
+                // Two objects may share a ref (a tree whose namespaces are left to 'kubectl apply -n'); the file tells them apart.
+                var fired = result.Findings.Where(f => f.Object == obj.Ref && f.Location.File == obj.File.Path && covered.Contains(f.Rule.Id)).Select(f => f.Rule.Id).ToHashSet(StringComparer.Ordinal);
+                cases.Add(new Case($"{Relative(obj.File.Path)}:{obj.LocationOf().Line} {obj.Kind}/{obj.Name}", obj, profile.Id, fired));
+            }
+        }
+
+        cases.Count.ShouldBeGreaterThanOrEqualTo(30);
+        var differences = new List<string>();
+        var agreements = 0;
+        foreach (var group in cases.GroupBy(c => c.ProfileId))
+        {
+            var profile = ProfileCatalog.BuiltIn.Find(group.Key)!;
+            var policy = AdmissionPolicy.Render(new AdmissionPolicyOptions(PolicyParameters.Of(profile), KubernetesVersion.Default));
+            var rows = Evaluate(policy, group.ToList());
+            foreach (var c in group)
+            {
+                var verdicts = rows.Where(r => r.Id == c.Id).ToList();
+                verdicts.Select(r => r.Rule).Order(StringComparer.Ordinal).ShouldBe(covered.Order(StringComparer.Ordinal), $"{c.Id}: every covered rule is evaluated once");
+                foreach (var row in verdicts)
+                {
+                    row.Error.ShouldBeNull($"{c.Id} {row.Rule}: the CEL failed to evaluate");
+                    var policyFires = row.Passed == false;
+                    var checkFires = c.Fired.Contains(row.Rule);
+                    if (policyFires)
+                    {
+                        row.Message.ShouldNotBeNullOrWhiteSpace();
+                        row.Message!.ShouldContain($"({row.Rule}).");
+                        row.Message.ShouldStartWith($"{c.Object.Kind} {c.Object.Namespace}/{c.Object.Name}: ");
+                    }
+
+                    if (policyFires == checkFires)
+                    {
+                        agreements++;
+                    }
+                    else
+                    {
+                        differences.Add($"{c.Id} {row.Rule} {(policyFires ? "policy-only" : "check-only")}");
+                    }
+                }
+            }
+        }
+
+        output.WriteLine($"{cases.Count} objects from {files.Count} files; {agreements} verdicts agree, {differences.Count} differ (listed).");
+        foreach (var d in differences)
+        {
+            output.WriteLine("  " + d);
+        }
+
+        var known = File.ReadAllLines(Path.Combine(EvalDir, "known-differences.txt"))
+            .Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0).Order(StringComparer.Ordinal).ToList();
+        differences.Order(StringComparer.Ordinal).ToList().ShouldBe(known, "policy and check disagree where known-differences.txt does not say why (or a listed difference is gone)");
+        agreements.ShouldBeGreaterThan(differences.Count * 10);
+    }
+
+    [Fact]
+    public void IgnoreAnnotation_OnPodTemplate_SilencesTheRuleInThePolicy()
+    {
+        var fixture = File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "rules", "HO101", "fire-no-prestop.yaml"));
+        var ignored = fixture.Replace("    metadata:\n      labels:", "    metadata:\n      annotations:\n        handoff.dev/ignore: \"prestop-missing, HO301\"\n      labels:", StringComparison.Ordinal);
+        ignored.ShouldNotBe(fixture, "the fixture has a pod template metadata block to annotate");
+        var before = Verdicts(fixture);
+        var after = Verdicts(ignored);
+
+        before["HO101"].ShouldBeFalse();
+        after["HO101"].ShouldBeTrue("ignored by name");
+        after.Where(v => v.Key != "HO101").ShouldBe(before.Where(v => v.Key != "HO101"), "other rules are untouched (HO301 passes here anyway)");
+        Analyzer.Analyze(ManifestSet.FromText(ignored)).Findings.ShouldNotContain(f => f.Rule.Id == "HO101", "check honours the same annotation");
+    }
+
+    [Fact]
+    public void ChangedParameter_ChangesTheVerdictWithoutRegenerating()
+    {
+        // HO104 on a 45 s grace period with a 10 s preStop: S + D + B = 10 + 20 + 10 = 40 s passes; a 30 s drain in the
+        // ConfigMap (an admin's edit) makes it 50 s and fails, with the same policy text.
+        var fixture = File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "rules", "HO202", "fire-default-four-replicas.yaml"));
+        var policy = AdmissionPolicy.Render(new AdmissionPolicyOptions(PolicyParameters.Of(ProfileCatalog.BuiltIn.Default), KubernetesVersion.Default));
+        var edited = policy.Replace("drainSeconds: \"20\"", "drainSeconds: \"30\"", StringComparison.Ordinal);
+        edited.ShouldNotBe(policy);
+        var obj = ManifestSet.FromText(fixture).Objects.First(o => o.Kind == "Deployment");
+        var cases = new List<Case> { new("web", obj, "", new HashSet<string>(StringComparer.Ordinal)) };
+
+        Evaluate(policy, cases).Single(r => r.Rule == "HO104").Passed.ShouldBe(true);
+        var failed = Evaluate(edited, cases).Single(r => r.Rule == "HO104");
+        failed.Passed.ShouldBe(false);
+        failed.Message.ShouldBe("Deployment shop/web: terminationGracePeriodSeconds is 45 s but needs S + D + B = 50 s (preStop and delay 10 s, drain 30 s, buffer 10 s) (HO104).");
+    }
+
+    private Dictionary<string, bool> Verdicts(string yaml)
+    {
+        var obj = ManifestSet.FromText(yaml).Objects.First(o => WorkloadKinds.Contains(o.Kind));
+        var policy = AdmissionPolicy.Render(new AdmissionPolicyOptions(PolicyParameters.Of(ProfileCatalog.BuiltIn.Default), KubernetesVersion.Default));
+        var rows = Evaluate(policy, [new Case("x", obj, "", new HashSet<string>(StringComparer.Ordinal))]);
+        rows.ShouldAllBe(r => r.Error == null);
+        return rows.ToDictionary(r => r.Rule, r => r.Passed!.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>Runs evaluate.mjs on the policy text read back with Handoff's own YAML reader (so the YAML itself is tested).</summary>
+    private List<Row> Evaluate(string policyYaml, IReadOnlyList<Case> cases)
+    {
+        File.Exists(Path.Combine(EvalDir, "node_modules", "@bufbuild", "cel", "package.json"))
+            .ShouldBeTrue("@bufbuild/cel is not installed in tests/policy-eval: run eng/install-prereqs.sh");
+        var documents = ManifestSet.FromText(policyYaml, "policy.yaml");
+        documents.Errors.ShouldBeEmpty();
+        using var input = new MemoryStream();
+        using (var w = new Utf8JsonWriter(input))
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("documents");
+            w.WriteStartArray();
+            foreach (var doc in documents.Objects)
+            {
+                PlainNode.WriteJson(w, PlainNode.From(doc.Node));
+            }
+
+            w.WriteEndArray();
+            w.WritePropertyName("cases");
+            w.WriteStartArray();
+            foreach (var c in cases)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", c.Id);
+                w.WritePropertyName("object");
+                PlainNode.WriteJson(w, PlainNode.From(c.Object.Node));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        var info = new ProcessStartInfo("node", "evaluate.mjs")
+        {
+            WorkingDirectory = EvalDir,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardInput.BaseStream.Write(input.ToArray());
+        process.StandardInput.Close();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("evaluate.mjs ran for more than 120 s");
+        }
+
+        process.ExitCode.ShouldBe(0, stderr.Result);
+        var rows = JsonSerializer.Deserialize<List<Row>>(stdout.Result, JsonOptions)!;
+        output.WriteLine($"evaluated {rows.Count} validations on {cases.Count} objects");
+        return rows;
+    }
+
+    private static string Relative(string path) => Path.GetRelativePath(RepoPaths.Root, path).Replace('\\', '/');
+
+    private sealed record Case(string Id, KubeObject Object, string ProfileId, IReadOnlySet<string> Fired);
+
+    private sealed record Row(string Id, string Policy, string Rule, bool? Passed, string? Message, string? Error);
+}
