@@ -48,6 +48,21 @@ public sealed class ConfigCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Fix_GivenPropagation_SaysTheNumberIsTheUsersNotTheProfiles()
+    {
+        var web = Naive();
+        Write(".handoff.yaml", "propagation: 18s\n");
+
+        var fromFile = await CliRunner.RunAsync(["fix", web], workingDirectory: _dir);
+        var fromFlag = await CliRunner.RunAsync(["fix", web, "--propagation", "25s"], workingDirectory: _dir);
+
+        // The planned fixes are listed on stderr; the diff is on stdout.
+        fromFile.Stderr.ShouldContain("Add a preStop 'sleep' of 18 s to container 'frontend' (your propagation, .handoff.yaml:1:14:", customMessage: fromFile.Stderr);
+        fromFlag.Stderr.ShouldContain("Add a preStop 'sleep' of 25 s to container 'frontend' (your propagation, --propagation 25s:", customMessage: fromFlag.Stderr);
+        fromFlag.Stderr.ShouldNotContain("kube-proxy-small");
+    }
+
+    [Fact]
     public async Task Check_CommandLine_BeatsTheFile()
     {
         var web = Naive();

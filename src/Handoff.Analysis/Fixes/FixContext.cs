@@ -38,6 +38,14 @@ public sealed class FixContext
     /// <summary>The profile in force.</summary>
     public Profile Profile => Result.Profile.Profile;
 
+    /// <summary>Where a fix's propagation came from, for its description: the user's number (command line or config file) or the profile.</summary>
+    public static string PropagationSource(TimeBudget budget, Violation violation)
+    {
+        ArgumentNullException.ThrowIfNull(budget);
+        ArgumentNullException.ThrowIfNull(violation);
+        return budget.PropagationGiven ? $"your propagation, {budget.PropagationOrigin}" : $"{violation.Profile} propagation";
+    }
+
     /// <summary>The budget of the workload a finding is about, or null.</summary>
     public TimeBudget? BudgetOf(Finding finding)
     {

@@ -35,6 +35,6 @@ public sealed class AddPreStopFixer : WorkloadFixer
         return refusal is not null
             ? FixContext.Advice(finding, refusal)
             : FixContext.Edit(finding,
-                $"Add a preStop 'sleep' of {seconds} s to container '{container.Name}' ({violation.Profile}: endpoints are removed after up to {required.Terms.Of(Measure.Propagation).Value}).", edits);
+                $"Add a preStop 'sleep' of {seconds} s to container '{container.Name}' ({FixContext.PropagationSource(budget, violation)}: endpoints are removed after up to {required.Terms.Of(Measure.Propagation).Value}).", edits);
     }
 }

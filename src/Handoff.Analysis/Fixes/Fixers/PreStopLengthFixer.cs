@@ -62,7 +62,7 @@ public sealed partial class PreStopLengthFixer : WorkloadFixer
 
         return refusal is not null
             ? FixContext.Advice(finding, refusal)
-            : FixContext.Edit(finding, $"Raise the preStop sleep of container '{container.Name}' from {required.Actual} to {target} s ({violation.Profile} propagation).", edits);
+            : FixContext.Edit(finding, $"Raise the preStop sleep of container '{container.Name}' from {required.Actual} to {target} s ({FixContext.PropagationSource(budget, violation)}).", edits);
     }
 
     private static string? LengthenExecSleep(YamlEditor editor, YMap preStop, int target, List<TextEdit> edits)
