@@ -15,7 +15,7 @@ internal static class LabCommand
         var manifest = new Argument<string>("MANIFEST") { Description = "The manifest with the Deployment to roll (the same file 'check' reads), or '-' for standard input." };
         var app = new Option<string?>("--app")
         {
-            Description = "Command that runs one pod, no shell; placeholders {port} and {pod}; env HANDOFF_POD_NAME, PORT, ASPNETCORE_URLS are set. Default: the sample API of samples/ (built).",
+            Description = "Command that runs one pod, no shell; placeholders {port} (traffic port), {port:NAME} (another container port, e.g. a management port the probes use) and {pod}; env HANDOFF_POD_NAME, PORT, ASPNETCORE_URLS and HANDOFF_PORT_NAME are set. Default: the sample API of samples/ (built).",
         };
         var propagation = new Option<string>("--propagation")
         {
@@ -95,6 +95,11 @@ internal static class LabCommand
                 KeepFilesIn = reportDir,
             };
             foreach (var error in options.Validate())
+            {
+                errors.Add(error);
+            }
+
+            foreach (var error in spec is not null && appCommand is not null ? appCommand.Problems(spec) : [])
             {
                 errors.Add(error);
             }

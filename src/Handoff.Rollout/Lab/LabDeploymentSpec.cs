@@ -40,8 +40,14 @@ public sealed record LabDeploymentSpec
     /// <summary>The startup probe, or null.</summary>
     public LabProbe? Startup { get; init; }
 
-    /// <summary>The container port (first declared), if any.</summary>
+    /// <summary>The container port (first declared), if any: the one the load balancer sends traffic to.</summary>
     public int? ContainerPort { get; init; }
+
+    /// <summary>
+    /// Every container port the lab gives its own free loopback port: the declared ones in order, then any port number a
+    /// probe or hook uses without declaring it. The first is <see cref="ContainerPort"/>.
+    /// </summary>
+    public IReadOnlyList<LabPort> Ports { get; init; } = [];
 
     /// <summary>Environment variables of the container, passed to every pod process ("{pod}" stands for the pod's name).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
@@ -55,7 +61,16 @@ public sealed record LabDeploymentSpec
 /// <param name="Duration">The sleep (sleep action, exec sleep, or the handoff.dev/prestop-seconds declaration).</param>
 /// <param name="Path">For httpGet: the path called on the pod's port.</param>
 /// <param name="Source">How the manifest says it, for the report ("sleep action 10 s").</param>
-public sealed record LabPreStop(LabPreStopKind Kind, TimeSpan Duration, string? Path, string Source);
+public sealed record LabPreStop(LabPreStopKind Kind, TimeSpan Duration, string? Path, string Source)
+{
+    /// <summary>For httpGet: the container port it calls, or null for the traffic port.</summary>
+    public int? Port { get; init; }
+}
+
+/// <summary>A container port as the manifest declares it (or a port number a probe or hook uses).</summary>
+/// <param name="Name">The port's name, or null.</param>
+/// <param name="Number">containerPort.</param>
+public sealed record LabPort(string? Name, int Number);
 
 /// <summary>The preStop handlers the lab can run.</summary>
 public enum LabPreStopKind
@@ -74,4 +89,8 @@ public enum LabPreStopKind
 /// <param name="Timeout">timeoutSeconds (1 s when absent).</param>
 /// <param name="SuccessThreshold">successThreshold (1 when absent).</param>
 /// <param name="FailureThreshold">failureThreshold (3 when absent).</param>
-public sealed record LabProbe(string? Path, TimeSpan InitialDelay, TimeSpan Period, TimeSpan Timeout, int SuccessThreshold, int FailureThreshold);
+public sealed record LabProbe(string? Path, TimeSpan InitialDelay, TimeSpan Period, TimeSpan Timeout, int SuccessThreshold, int FailureThreshold)
+{
+    /// <summary>The container port it probes, or null for the traffic port.</summary>
+    public int? Port { get; init; }
+}

@@ -72,6 +72,7 @@ public static class LabManifestReader
     private sealed class Adapter(Workload deployment)
     {
         private readonly List<string> _notes = [];
+        private readonly List<LabPort> _ports = [];
 
         public List<InputError> Errors { get; } = [];
 
@@ -102,6 +103,7 @@ public static class LabManifestReader
 
             var container = pod.Containers[0];
             var port = container.Ports.Count > 0 ? container.Ports[0].Number : (int?)null;
+            _ports.AddRange(container.Ports.DistinctBy(p => p.Number).Select(p => new LabPort(p.Name, p.Number)));
             var termination = PodTermination.Of(deployment, container);
             var (recreate, surge, unavailable) = Strategy();
             if (container.Liveness is not null)
@@ -128,6 +130,7 @@ public static class LabManifestReader
                 Readiness = Probe(container.Readiness, container, port),
                 Startup = Probe(container.Startup, container, port),
                 ContainerPort = port,
+                Ports = _ports,
                 Environment = Env(container),
                 Notes = _notes,
             };
@@ -189,8 +192,8 @@ public static class LabManifestReader
                     Error(http, "The lab runs httpGet preStop hooks over plain HTTP against the pod itself; remove 'host' and 'scheme: HTTPS'.");
                 }
 
-                CheckPort(handler, container, port, "preStop httpGet");
-                return new LabPreStop(LabPreStopKind.HttpGet, TimeSpan.Zero, handler.Path ?? "/", $"httpGet {handler.Path ?? "/"}");
+                var hookPort = TargetPort(handler, container, port);
+                return new LabPreStop(LabPreStopKind.HttpGet, TimeSpan.Zero, handler.Path ?? "/", $"httpGet {handler.Path ?? "/"}") { Port = hookPort };
             }
 
             if (handler.Kind is not (HandlerKind.Sleep or HandlerKind.Exec))
@@ -239,38 +242,55 @@ public static class LabManifestReader
                 return null;
             }
 
-            CheckPort(handler, container, port, "probe");
+            var probePort = TargetPort(handler, container, port);
             return new LabProbe(
                 path,
                 TimeSpan.FromSeconds(probe.InitialDelaySeconds),
                 TimeSpan.FromSeconds(Math.Max(1, probe.PeriodSeconds)),
                 TimeSpan.FromSeconds(Math.Max(1, probe.TimeoutSeconds)),
                 Math.Max(1, probe.SuccessThreshold),
-                Math.Max(1, probe.FailureThreshold));
+                Math.Max(1, probe.FailureThreshold))
+            {
+                Port = probePort,
+            };
         }
 
-        private void CheckPort(Handler handler, Container container, int? containerPort, string what)
+        /// <summary>
+        /// The container port a probe or hook targets: null for the traffic port (the first declared, or no port given),
+        /// else its number, added to <see cref="_ports"/> so the pod gets a free port for it too.
+        /// </summary>
+        private int? TargetPort(Handler handler, Container container, int? containerPort)
         {
             if (handler.Port is not { } target)
             {
-                return;
+                return null;
             }
 
-            if (target.Int is { } number)
+            if (target.Int is not { } number)
             {
-                if (containerPort is not null && number != containerPort)
+                var named = container.Ports.FirstOrDefault(p => string.Equals(p.Name, target.String, StringComparison.Ordinal));
+                if (named is null)
                 {
-                    Error(target.Node ?? handler.Node, $"The {what} uses port {number}, not the container port {containerPort}; the lab gives each pod one port.");
+                    var declared = container.Ports.Where(p => p.Name is not null).Select(p => $"'{p.Name}'").ToList();
+                    Error(target.Node ?? handler.Node, $"The port '{target}' is not a named port of the container ({(declared.Count > 0 ? "named: " + string.Join(", ", declared) : "it names none")}); the kubelet could not resolve it either.");
+                    return null;
                 }
 
-                return;
+                number = named.Number;
             }
 
-            var named = container.Ports.FirstOrDefault(p => string.Equals(p.Name, target.String, StringComparison.Ordinal));
-            if (named is null || named.Number != containerPort)
+            // No declared port: the app has one, and every probe goes to it, whatever number the manifest writes.
+            if (containerPort is null || number == containerPort)
             {
-                Error(target.Node ?? handler.Node, $"The {what} uses port '{target}', which is not the container's first port.");
+                return null;
             }
+
+            if (!_ports.Any(p => p.Number == number))
+            {
+                _ports.Add(new LabPort(null, number));
+            }
+
+            return number;
         }
 
         private List<KeyValuePair<string, string>> Env(Container container)

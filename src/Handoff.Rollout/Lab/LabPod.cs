@@ -26,12 +26,12 @@ internal sealed class LabPod : IAsyncDisposable
     private Task _probing = Task.CompletedTask;
     private Task _termination = Task.CompletedTask;
 
-    private LabPod(string name, int revision, int index, int port, TimeSpan propagation, LabDeploymentSpec spec, TimelineRecorder timeline, HttpClient probeClient, ChildProcess process, Func<LabPod, bool, Task> readinessChanged)
+    private LabPod(string name, int revision, int index, LabPortMap ports, TimeSpan propagation, LabDeploymentSpec spec, TimelineRecorder timeline, HttpClient probeClient, ChildProcess process, Func<LabPod, bool, Task> readinessChanged)
     {
         Name = name;
         Revision = revision;
         Index = index;
-        Port = port;
+        Ports = ports;
         Propagation = propagation;
         _spec = spec;
         _timeline = timeline;
@@ -49,8 +49,11 @@ internal sealed class LabPod : IAsyncDisposable
     /// <summary>Creation order in the run (1 for the first pod): the ReplicaSet deletes newer pods first.</summary>
     public int Index { get; }
 
-    /// <summary>The app's port on 127.0.0.1.</summary>
-    public int Port { get; }
+    /// <summary>The app's traffic port on 127.0.0.1.</summary>
+    public int Port => Ports.Traffic;
+
+    /// <summary>Every loopback port the pod got: the traffic port and one per other container port its probes, hooks or --app use.</summary>
+    public LabPortMap Ports { get; }
 
     /// <summary>This pod's endpoint propagation delay (drawn once per pod).</summary>
     public TimeSpan Propagation { get; }
@@ -84,22 +87,23 @@ internal sealed class LabPod : IAsyncDisposable
         HttpClient probeClient,
         Func<LabPod, bool, Task> readinessChanged)
     {
-        var port = FreePort.Next();
+        var ports = LabPortMap.Allocate(spec, FreePort.Next);
         var environment = spec.Environment
             .Select(e => new KeyValuePair<string, string>(e.Key, e.Value.Replace("{pod}", name, StringComparison.Ordinal)))
-            .Concat(AppCommand.Environment(name, port));
-        timeline.Record(TimelineEventKind.PodCreated, name, detail: string.Create(CultureInfo.InvariantCulture, $"revision {revision}, port {port}, propagation {LabDuration.Format(propagation)}"));
+            .Concat(AppCommand.Environment(name, ports));
+        var others = string.Concat(ports.All.Where(p => p.Host != ports.Traffic).Select(p => string.Create(CultureInfo.InvariantCulture, $", {p.Port.Name ?? "port " + p.Port.Number} -> {p.Host}")));
+        timeline.Record(TimelineEventKind.PodCreated, name, detail: string.Create(CultureInfo.InvariantCulture, $"revision {revision}, port {ports.Traffic}{others}, propagation {LabDuration.Format(propagation)}"));
         ChildProcess process;
         try
         {
-            process = ChildProcess.Start(app.For(name, port), environment, Path.Combine(workDirectory, name + ".log"));
+            process = ChildProcess.Start(app.For(name, ports), environment, Path.Combine(workDirectory, name + ".log"));
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             throw new LabException($"Cannot start the app '{app.Template}': {ex.Message}", ex);
         }
 
-        var pod = new LabPod(name, revision, index, port, propagation, spec, timeline, probeClient, process, readinessChanged);
+        var pod = new LabPod(name, revision, index, ports, propagation, spec, timeline, probeClient, process, readinessChanged);
         pod._probing = pod.ProbeAsync(pod._stopProbing.Token);
         _ = pod.WatchExitAsync();
         return pod;
@@ -182,7 +186,7 @@ internal sealed class LabPod : IAsyncDisposable
         using var timeout = new CancellationTokenSource(budget, _timeline.Clock.Time);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}{preStop.Path}"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{Ports.For(preStop.Port).ToString(CultureInfo.InvariantCulture)}{preStop.Path}"));
             using var response = await _probeClient.SendAsync(request, timeout.Token);
             var status = (int)response.StatusCode;
             return status is >= 200 and < 400 ? (true, null) : (true, $"httpGet {preStop.Path} answered {status}");
@@ -306,12 +310,12 @@ internal sealed class LabPod : IAsyncDisposable
             if (probe.Path is null)
             {
                 using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port), timeout.Token);
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Ports.For(probe.Port)), timeout.Token);
                 return true;
             }
 
             // Like the kubelet: a fresh connection per probe, success is 200-399.
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}{probe.Path}"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{Ports.For(probe.Port).ToString(CultureInfo.InvariantCulture)}{probe.Path}"));
             request.Headers.ConnectionClose = true;
             using var response = await _probeClient.SendAsync(request, timeout.Token);
             return (int)response.StatusCode is >= 200 and < 400;

@@ -32,7 +32,7 @@ public sealed class LabRunner
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate();
+        var errors = options.Validate().Concat(options.App.Problems(spec)).ToList();
         if (errors.Count > 0)
         {
             throw new LabException(string.Join(" ", errors));
@@ -281,7 +281,10 @@ public sealed class LabRunner
             _pods[name] = pod;
             _pids.Add(pod.Pid);
             _watchdog.Watch(pod.Pid);
-            _ports.Add(pod.Port);
+            foreach (var port in pod.Ports.All.Select(p => p.Host).Append(pod.Port).Distinct())
+            {
+                _ports.Add(port);
+            }
         }
 
         private void Terminate(LabPod pod)

@@ -77,7 +77,7 @@ public class LabManifestReaderTests
     [Theory]
     [InlineData("env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}}}]", "valueFrom the lab cannot resolve")]
     [InlineData("readinessProbe: {exec: {command: [cat, /tmp/ready]}}", "exec and grpc probes")]
-    [InlineData("ports: [{containerPort: 8080}]\n          readinessProbe: {httpGet: {path: /, port: 9090}}", "port 9090")]
+    [InlineData("ports: [{name: http, containerPort: 8080}]\n          readinessProbe: {httpGet: {path: /, port: admin}}", "'admin' is not a named port of the container (named: 'http')")]
     [InlineData("lifecycle: {preStop: {tcpSocket: {port: 8080}}}", "'sleep', 'exec' or 'httpGet'")]
     public void Parse_UnsupportedFeature_FailsWithAClearMessage(string containerYaml, string expected)
     {
@@ -164,6 +164,17 @@ public class LabManifestReaderTests
         (spec.Recreate, spec.MaxSurge, spec.MaxUnavailable).ShouldBe((recreate, surge, unavailable));
     }
 
+    [Fact]
+    public void Parse_ProbeOnAnUndeclaredPortNumber_GetsAPortOfItsOwn()
+    {
+        // Kubernetes does not require a probe's port to be declared; the lab gives it a loopback port all the same.
+        var spec = LabManifestReader.Parse(Deployment("ports: [{containerPort: 8080}]\n          readinessProbe: {httpGet: {path: /ready, port: 9090}}\n          lifecycle: {preStop: {httpGet: {path: /drain, port: 8080}}}"), "m.yaml");
+
+        spec.Ports.ShouldBe([new LabPort(null, 8080), new LabPort(null, 9090)]);
+        spec.Readiness!.Port.ShouldBe(9090);
+        spec.PreStop!.Port.ShouldBeNull("the hook calls the traffic port");
+    }
+
     private static string Deployment(string containerYaml) => $"""
         apiVersion: apps/v1
         kind: Deployment
@@ -193,5 +204,16 @@ public class LabManifestReaderSampleTests
         spec.Environment.ShouldContain(new KeyValuePair<string, string>("Handoff__ShutdownDelay__Mode", "Fixed"));
         spec.Environment.ShouldContain(new KeyValuePair<string, string>("Handoff__ShutdownDelay__Seconds", "10"));
         spec.Environment.ShouldContain(new KeyValuePair<string, string>("HANDOFF_POD_NAME", "{pod}"));
+    }
+
+    [Fact]
+    public void Read_ManagementPortFixture_GivesTheProbesTheirOwnPort()
+    {
+        var spec = LabManifestReader.Read(TestPaths.Fixture("management-port.yaml"));
+
+        spec.ContainerPort.ShouldBe(8080);
+        spec.Ports.ShouldBe([new LabPort("http", 8080), new LabPort("management", 8081)]);
+        spec.Readiness!.Port.ShouldBe(8081);
+        spec.Startup!.Port.ShouldBe(8081);
     }
 }

@@ -2,7 +2,9 @@
 // HANDOFF_POD_NAME names the pod and is sent back as 'X-Backend'. Shutdown is plain ASP.NET Core: on SIGTERM
 // Kestrel stops accepting at once and drains in-flight requests, which is what the naive rollout needs.
 // TESTAPP_STOP_DELAY_SECONDS (default 0) keeps serving that long after SIGTERM with readiness 503, a stand-in
-// for an in-app shutdown delay.
+// for an in-app shutdown delay. HANDOFF_PORT_MANAGEMENT (set by the lab for a container port named 'management')
+// moves the health endpoints to that port only, as Spring Actuator's management.server.port does: a probe sent to
+// the traffic port then gets 404.
 using System.Globalization;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -38,8 +40,10 @@ app.MapGet("/slow", async (int? ms, CancellationToken ct) =>
     await Task.Delay(Math.Clamp(ms ?? 100, 0, 60_000), ct);
     return Results.Text("slow\n");
 });
-app.MapGet("/healthz/startup", () => Results.Text("started\n"));
-app.MapGet("/healthz/live", () => Results.Text("live\n"));
-app.MapGet("/healthz/ready", () => Volatile.Read(ref stopping) == 0 ? Results.Text("ready\n") : Results.StatusCode(503));
+var management = Environment.GetEnvironmentVariable("HANDOFF_PORT_MANAGEMENT");
+var health = management is null ? (IEndpointRouteBuilder)app : app.MapGroup("/").RequireHost($"*:{management}");
+health.MapGet("/healthz/startup", () => Results.Text("started\n"));
+health.MapGet("/healthz/live", () => Results.Text("live\n"));
+health.MapGet("/healthz/ready", () => Volatile.Read(ref stopping) == 0 ? Results.Text("ready\n") : Results.StatusCode(503));
 
 await app.RunAsync();
