@@ -1,4 +1,5 @@
 using Handoff.Analysis.Model;
+using Handoff.Analysis.Timing;
 
 namespace Handoff.Analysis.Kubernetes;
 
@@ -23,8 +24,17 @@ public sealed record PodTermination
     /// <summary>G: terminationGracePeriodSeconds, 30 by default.</summary>
     public required double GraceSeconds { get; init; }
 
-    /// <summary>How long the app keeps serving after SIGTERM (declared with handoff.dev/shutdown-delay-seconds); 0 when none.</summary>
+    /// <summary>
+    /// How long the app keeps serving after SIGTERM: declared with handoff.dev/shutdown-delay-seconds, else what
+    /// Handoff.AspNetCore's settings in the container's env show; 0 when none.
+    /// </summary>
     public double InAppDelaySeconds { get; init; }
+
+    /// <summary>Where the in-app delay came from ("annotation handoff.dev/shutdown-delay-seconds", "app setting: env ..."); null when there is none.</summary>
+    public string? InAppDelayOrigin { get; init; }
+
+    /// <summary>The container env variable that sets the in-app delay when it was read from the app's settings; else null.</summary>
+    public string? InAppDelayVariable { get; init; }
 
     /// <summary>Whether the kubelet runs the hook at all: it skips it when G is 0.</summary>
     public bool PreStopRuns => PreStop.Exists && GraceSeconds > 0;
@@ -70,12 +80,19 @@ public sealed record PodTermination
     public static PodTermination Of(Workload workload, Container? container)
     {
         ArgumentNullException.ThrowIfNull(workload);
+
+        // The workload's own statement wins over what its app settings show, as for the drain time.
+        var delay = HandoffAnnotations.Seconds(workload, HandoffAnnotations.ShutdownDelaySeconds) is { } declared
+            ? new AppSetting(declared, $"annotation {HandoffAnnotations.ShutdownDelaySeconds}")
+            : AppShutdownSettings.InAppDelay(container);
         return new PodTermination
         {
             Container = container,
             PreStop = PreStopHook.Of(workload, container),
             GraceSeconds = workload.Pod.GracePeriodSeconds,
-            InAppDelaySeconds = HandoffAnnotations.Seconds(workload, HandoffAnnotations.ShutdownDelaySeconds) ?? 0,
+            InAppDelaySeconds = delay?.Seconds ?? 0,
+            InAppDelayOrigin = delay is { Seconds: > 0 } ? delay.Origin : null,
+            InAppDelayVariable = delay is { Seconds: > 0 } ? delay.Variable : null,
         };
     }
 

@@ -129,10 +129,33 @@ public static class JsonReport
             w.WriteString("file", workload.Object.File.DisplayName);
             w.WriteBoolean("serving", workload.IsServing);
             w.WriteString("servingReason", workload.Serving.Reason);
+
+            // Numbers read from the app's own settings rather than declared (issue 16.6), with where they were read.
+            if (result.Budgets.FirstOrDefault(b => ReferenceEquals(b.Workload, workload)) is { } budget)
+            {
+                if (budget.InAppDelayFromAppSettings)
+                {
+                    WriteSetting(w, "inAppDelay", budget.InAppDelaySeconds, budget.InAppDelayOrigin!);
+                }
+
+                if (budget.DrainOrigin is { } drainOrigin && drainOrigin.StartsWith("app setting", StringComparison.Ordinal))
+                {
+                    WriteSetting(w, "drain", budget.DrainSeconds, drainOrigin);
+                }
+            }
+
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
+    }
+
+    private static void WriteSetting(Utf8JsonWriter w, string name, double seconds, string source)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("seconds", seconds);
+        w.WriteString("source", source);
+        w.WriteEndObject();
     }
 
     /// <summary>Returns the report as a string.</summary>

@@ -10,7 +10,11 @@ namespace Handoff.Analysis.Timing;
 /// <summary>A number the app's own settings show, and where it was read.</summary>
 /// <param name="Seconds">The number, in seconds.</param>
 /// <param name="Origin">Where it was read, as reports print it ("app setting: env Handoff__DrainTimeoutSeconds=25 of container 'api'").</param>
-public sealed record AppSetting(double Seconds, string Origin);
+public sealed record AppSetting(double Seconds, string Origin)
+{
+    /// <summary>The environment variable that sets the number, when raising it means changing that variable; else null.</summary>
+    public string? Variable { get; init; }
+}
 
 /// <summary>One way an app shows its drain time in a manifest: a server's flag, an environment variable, a config file in a ConfigMap.</summary>
 /// <param name="Name">What it reads (for docs and tests).</param>
@@ -94,6 +98,52 @@ public static partial class AppShutdownSettings
         new("Spring Boot", SpringBoot),
         new("nginx", Nginx),
     ];
+
+    /// <summary>Handoff.AspNetCore's default ShutdownDelay:Seconds (a Fixed delay).</summary>
+    public const double HandoffFixedDelayDefaultSeconds = 10;
+
+    /// <summary>Handoff.AspNetCore's default ShutdownDelay:CeilingSeconds (an Adaptive delay).</summary>
+    public const double HandoffAdaptiveCeilingDefaultSeconds = 30;
+
+    /// <summary>
+    /// The in-app shutdown delay Handoff.AspNetCore's settings in <paramref name="container"/>'s environment show
+    /// (Handoff__ShutdownDelay__Mode and its numbers), or null when the mode is not set or is None.
+    /// </summary>
+    /// <remarks>
+    /// A Fixed delay is ShutdownDelay:Seconds (10 s unless set). An Adaptive delay ends once traffic has stopped, between
+    /// FloorSeconds and CeilingSeconds; the ceiling is taken, as docs/library.md tells users to declare it: it is what the
+    /// grace period must cover, and the delay lasts that long whenever the load balancer is still sending. Names are read
+    /// case-insensitively and the mode by name or number, as .NET's configuration binder reads them.
+    /// </remarks>
+    public static AppSetting? InAppDelay(Container? container)
+    {
+        if (container is null)
+        {
+            return null;
+        }
+
+        var app = new AppView(container, [], new Dictionary<string, string>(StringComparer.Ordinal));
+        if (app.Env("Handoff__ShutdownDelay__Mode") is not { } mode)
+        {
+            return null;
+        }
+
+        var (setting, fallback) = mode.Trim() switch
+        {
+            var m when m.Equals("Fixed", StringComparison.OrdinalIgnoreCase) || m == "1" => ("Handoff__ShutdownDelay__Seconds", HandoffFixedDelayDefaultSeconds),
+            var m when m.Equals("Adaptive", StringComparison.OrdinalIgnoreCase) || m == "2" => ("Handoff__ShutdownDelay__CeilingSeconds", HandoffAdaptiveCeilingDefaultSeconds),
+            _ => ((string?)null, 0d),
+        };
+        if (setting is null)
+        {
+            return null;
+        }
+
+        var written = app.Env(setting);
+        return Seconds(written) is { } seconds
+            ? new(seconds, Origin($"env Handoff__ShutdownDelay__Mode={mode}, {setting}={written}", container)) { Variable = setting }
+            : new(fallback, Origin(string.Create(CultureInfo.InvariantCulture, $"env Handoff__ShutdownDelay__Mode={mode}, the library's default {setting[(setting.LastIndexOf('_') + 1)..]} {fallback:0.#}"), container)) { Variable = setting };
+    }
 
     /// <summary>The drain time the settings of <paramref name="container"/> show, or null.</summary>
     public static AppSetting? Drain(Workload workload, Container? container, ClusterModel? model)

@@ -62,6 +62,12 @@ public sealed record TimeBudget
     /// <summary>An in-app delay after SIGTERM (handoff.dev/shutdown-delay-seconds), seconds.</summary>
     public double InAppDelaySeconds => Termination.InAppDelaySeconds;
 
+    /// <summary>Where the in-app delay came from (see <see cref="PodTermination.InAppDelayOrigin"/>).</summary>
+    public string? InAppDelayOrigin => Termination.InAppDelayOrigin;
+
+    /// <summary>Whether the in-app delay was read from the app's own settings rather than declared with the annotation.</summary>
+    public bool InAppDelayFromAppSettings => InAppDelayOrigin?.StartsWith("app setting", StringComparison.Ordinal) == true;
+
     /// <summary>S: time from deletion until the process stops taking new requests = preStop + in-app delay (0 + delay when the preStop length is unknown).</summary>
     public double StopListeningSeconds => Termination.StopsListeningAt ?? Math.Min(InAppDelaySeconds, SigkillAtSeconds);
 

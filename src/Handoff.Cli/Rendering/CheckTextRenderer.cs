@@ -115,7 +115,7 @@ internal static class CheckTextRenderer
             _ => $"preStop {Seconds(b.PreStopSeconds)}",
         };
         var profile = $"profile {b.Profile.Profile.Id} ({b.Profile.Reason}); ";
-        var delay = b.InAppDelaySeconds > 0 ? $" + in-app delay {Seconds(b.InAppDelaySeconds)}" : string.Empty;
+        var delay = b.InAppDelaySeconds > 0 ? $" + in-app delay {Seconds(b.InAppDelaySeconds)}{(b.InAppDelayFromAppSettings ? $" ({b.InAppDelayOrigin})" : string.Empty)}" : string.Empty;
         var planes = b.PropagationGiven
             ? $"{Seconds(b.PropagationSeconds)}, your number ({b.PropagationOrigin})"
             : string.Join(", ", b.Planes.Select(p => $"{p.Name} {Seconds(p.PropagationSeconds)}"));

@@ -99,3 +99,94 @@ public sealed class AppShutdownSettingsTests
     private static AnalysisResult AnalyzeText(string yaml, TimingSettings? timing = null) =>
         Analyzer.Analyze(ManifestSet.FromText(yaml, "app.yaml"), new AnalysisOptions { Timing = timing ?? TimingSettings.None });
 }
+
+/// <summary>The in-app delay S from Handoff.AspNetCore's own settings in the environment (Handoff__ShutdownDelay__*), with where it came from.</summary>
+public sealed class InAppDelaySettingsTests
+{
+    [Fact]
+    public void Analyze_LibraryDelayOnlyInEnv_CountsItAndNeedsNoAnnotation()
+    {
+        var result = Analyzer.Analyze(ManifestSet.Load([Path.Combine(RepoPaths.Fixtures, "app-drain", "handoff-aspnetcore-delay-env.yaml")]));
+        var budget = result.Budgets.ShouldHaveSingleItem();
+
+        budget.InAppDelaySeconds.ShouldBe(10);
+        budget.InAppDelayOrigin.ShouldBe("app setting: env Handoff__ShutdownDelay__Mode=Fixed, Handoff__ShutdownDelay__Seconds=10 of container 'api'");
+        budget.StopListeningSeconds.ShouldBe(10);
+        budget.DrainSeconds.ShouldBe(20);
+        result.Findings.Select(f => f.RuleId).ShouldNotContain("HO101", "the app keeps serving 10 s after SIGTERM");
+        result.Findings.Select(f => f.RuleId).ShouldNotContain("HO104", "40 s covers 10 + 20 + 10");
+
+        using var json = System.Text.Json.JsonDocument.Parse(Handoff.Analysis.Reporting.JsonReport.ToJson(result));
+        var workload = json.RootElement.GetProperty("workloads").EnumerateArray().Single();
+        workload.GetProperty("inAppDelay").GetProperty("seconds").GetDouble().ShouldBe(10);
+        workload.GetProperty("inAppDelay").GetProperty("source").GetString().ShouldBe(budget.InAppDelayOrigin);
+        workload.GetProperty("drain").GetProperty("source").GetString().ShouldBe("app setting: env Handoff__DrainTimeoutSeconds=20 of container 'api'");
+    }
+
+    [Theory]
+    [InlineData("Fixed", "", 10, "env Handoff__ShutdownDelay__Mode=Fixed, the library's default Seconds 10")]
+    [InlineData("fixed", "- {name: Handoff__ShutdownDelay__Seconds, value: \"7.5\"}", 7.5, "env Handoff__ShutdownDelay__Mode=fixed, Handoff__ShutdownDelay__Seconds=7.5")]
+    [InlineData("Adaptive", "- {name: Handoff__ShutdownDelay__CeilingSeconds, value: \"45\"}", 45, "env Handoff__ShutdownDelay__Mode=Adaptive, Handoff__ShutdownDelay__CeilingSeconds=45")]
+    [InlineData("2", "", 30, "env Handoff__ShutdownDelay__Mode=2, the library's default CeilingSeconds 30")]
+    [InlineData("None", "- {name: Handoff__ShutdownDelay__Seconds, value: \"10\"}", 0, null)]
+    public void Analyze_DelayModes_ReadLikeTheLibraryBindsThem(string mode, string more, double seconds, string? origin)
+    {
+        var budget = AnalyzeText(Deployment(mode, more, annotation: null)).Budgets.Single();
+
+        budget.InAppDelaySeconds.ShouldBe(seconds);
+        budget.InAppDelayOrigin.ShouldBe(origin is null ? null : $"app setting: {origin} of container 'app'");
+    }
+
+    [Fact]
+    public void Analyze_AnnotationAndEnv_TheAnnotationWins()
+    {
+        var budget = AnalyzeText(Deployment("Fixed", "- {name: Handoff__ShutdownDelay__Seconds, value: \"10\"}", annotation: "4")).Budgets.Single();
+
+        (budget.InAppDelaySeconds, budget.InAppDelayOrigin).ShouldBe((4, "annotation handoff.dev/shutdown-delay-seconds"));
+    }
+
+    [Fact]
+    public void Analyze_EnvDelayShorterThanPropagation_HO102AsksForTheVariable()
+    {
+        var result = AnalyzeText(Deployment("Fixed", "- {name: Handoff__ShutdownDelay__Seconds, value: \"1\"}", annotation: null), new TimingSettings { Propagation = new Setting<Latency>(new Latency(8, 8), "--propagation 8s") });
+        var finding = result.Findings.Single(f => f.RuleId == "HO102");
+
+        finding.Severity.ShouldBe(Severity.Error, "a propagation the user gave makes S < P a certain loss");
+        var required = finding.Violation!.FixRequirement.ShouldBeOfType<AtLeast>();
+        required.Field.ShouldBe(new ApiField(FieldScope.Container, "env Handoff__ShutdownDelay__Seconds"), "the variable that sets the delay is what must grow");
+        required.Required.Value.ShouldBe(8);
+    }
+
+    private static string Deployment(string mode, string more, string? annotation) => $$$"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: app}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: app}}
+          template:
+            metadata:
+              labels: {app: app}
+              {{{(annotation is null ? string.Empty : $"annotations: {{handoff.dev/shutdown-delay-seconds: \"{annotation}\"}}")}}}
+            spec:
+              terminationGracePeriodSeconds: 60
+              containers:
+                - name: app
+                  image: registry.example.com/app:1
+                  env:
+                    - {name: Handoff__ShutdownDelay__Mode, value: "{{{mode}}}"}
+                    {{{more}}}
+                  ports: [{containerPort: 8080}]
+                  readinessProbe: {httpGet: {path: /ready, port: 8080}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: app}
+        spec:
+          selector: {app: app}
+          ports: [{port: 80, targetPort: 8080}]
+        """;
+
+    private static AnalysisResult AnalyzeText(string yaml, TimingSettings? timing = null) =>
+        Analyzer.Analyze(ManifestSet.FromText(yaml, "app.yaml"), new AnalysisOptions { Timing = timing ?? TimingSettings.None });
+}

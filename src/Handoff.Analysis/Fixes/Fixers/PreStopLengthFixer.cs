@@ -29,6 +29,11 @@ public sealed partial class PreStopLengthFixer : WorkloadFixer
             return FixContext.Advice(finding, $"the in-app delay is declared, not written in the manifest; raise it to at least {required.Required}");
         }
 
+        if (field.Scope == FieldScope.Container && field.Path.StartsWith("env ", StringComparison.Ordinal))
+        {
+            return FixContext.Advice(finding, $"the in-app delay is the app's own setting ({field.Path[4..]}); raise it to at least {required.Required}");
+        }
+
         if (!field.Equals(ApiField.PreStopSleepSeconds) && !field.Equals(ApiField.PreStopExecCommand))
         {
             return FixContext.Advice(finding, $"the preStop hook ({container.PreStop?.Describe()}) is not a sleep Handoff can lengthen; make it last at least {target} s");

@@ -47,7 +47,7 @@ public sealed class HO106GraceAboveLbIdleTimeout : WorkloadRule
         if (b.PreStopSeconds < b.GracePeriodSeconds && b.StopListeningSeconds >= b.GracePeriodSeconds)
         {
             // With preStop below G, only the in-app delay can push S to G: it must stay below G - preStop.
-            var requirement = new Below(ApiField.Annotation(HandoffAnnotations.ShutdownDelaySeconds),
+            var requirement = new Below(Handoff.Analysis.Rules.Timing.HO102PreStopShorterThanPropagation.InAppDelayField(b),
                 Quantity.Seconds(b.GracePeriodSeconds - b.PreStopSeconds), Quantity.Seconds(b.InAppDelaySeconds), ApiField.GracePeriod);
             yield return context.Report(context.Violation(requirement, graceNode, b.Container) with
             {

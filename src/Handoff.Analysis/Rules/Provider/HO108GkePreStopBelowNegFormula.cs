@@ -39,7 +39,7 @@ public sealed class HO108GkePreStopBelowNegFormula : WorkloadRule
 
         // As HO102 does: the preStop hook must cover the formula beside the in-app delay; with no hook, the delay itself.
         var requirement = b.PreStopSource == PreStopSource.None
-            ? new AtLeast(ApiField.Annotation(HandoffAnnotations.ShutdownDelaySeconds), required, delay.Value) { Terms = [draining, detach] }
+            ? new AtLeast(Handoff.Analysis.Rules.Timing.HO102PreStopShorterThanPropagation.InAppDelayField(b), required, delay.Value) { Terms = [draining, detach] }
             : new AtLeast(Handoff.Analysis.Rules.Timing.HO102PreStopShorterThanPropagation.PreStopField(b.PreStopSource), Quantity.Seconds(neg.RequiredSeconds - b.InAppDelaySeconds), Quantity.Seconds(b.PreStopSeconds))
             {
                 Terms = [draining, detach],

@@ -57,7 +57,7 @@ public sealed class HO102PreStopShorterThanPropagation : WorkloadRule
             var requirement = b.PreStopSource switch
             {
                 // Only the in-app delay is there: it is what must grow.
-                PreStopSource.None => new AtLeast(ApiField.Annotation(HandoffAnnotations.ShutdownDelaySeconds), propagation.Value, delay.Value) { Terms = [propagation] },
+                PreStopSource.None => new AtLeast(InAppDelayField(b), propagation.Value, delay.Value) { Terms = [propagation] },
                 _ => new AtLeast(PreStopField(b.PreStopSource), Quantity.Seconds(b.PropagationSeconds - b.InAppDelaySeconds), Quantity.Seconds(b.PreStopSeconds))
                 {
                     Terms = [propagation],
@@ -90,6 +90,18 @@ public sealed class HO102PreStopShorterThanPropagation : WorkloadRule
         PreStopSource.Declared => ApiField.Annotation(HandoffAnnotations.PreStopSeconds),
         _ => ApiField.PreStop,
     };
+
+    /// <summary>Where the in-app delay is set: the container env variable Handoff.AspNetCore reads it from, else the annotation.</summary>
+    public static ApiField InAppDelayField(TimeBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(budget);
+        return budget.Termination.InAppDelayVariable is { } variable
+            ? EnvField(variable)
+            : ApiField.Annotation(HandoffAnnotations.ShutdownDelaySeconds);
+    }
+
+    /// <summary>A container env variable as a field.</summary>
+    public static ApiField EnvField(string variable) => new(FieldScope.Container, $"env {variable}");
 
     private static IReadOnlyList<Yaml.YNode> Nodes(Workload workload) =>
         workload.Pod.SpecNode["terminationGracePeriodSeconds"] is { } grace ? [grace] : [];
