@@ -1,18 +1,12 @@
 using System.Diagnostics;
-using System.Net;
 using Grpc.Core;
 using Handoff.AspNetCore.Grpc;
 using Handoff.AspNetCore.LongLived;
 using Handoff.AspNetCore.Tests.Support;
 using Handoff.Lab.Grpc;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Handoff.AspNetCore.Tests.LongLived;
 
@@ -94,21 +88,20 @@ public sealed class GrpcDrainTests
     public async Task WithoutTheLibrary_Kestrel_ResetsOpenStreamsAtTheShutdownTimeout()
     {
         // The same service in a plain app: what gRPC users see today.
-        var builder = WebApplication.CreateBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(1));
-        builder.Services.AddSingleton<GrpcHandlerCount>();
-        builder.Services.AddGrpc();
-        await using var app = builder.Build();
-        app.MapGrpcService<CarelessStreamEcho>();
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        using var channel = new GrpcTestChannel(address);
+        await using var app = await PlainApp.StartAsync(
+            TimeSpan.FromSeconds(1),
+            s =>
+            {
+                s.AddSingleton<GrpcHandlerCount>();
+                s.AddGrpc();
+            },
+            a => a.MapGrpcService<CarelessStreamEcho>(),
+            HttpProtocols.Http2);
+        using var channel = new GrpcTestChannel(app.BaseAddress);
         var streams = await channel.OpenAsync(Streams);
 
         var stopStarted = Stopwatch.GetTimestamp();
-        var stopping = Task.Run(() => app.StopAsync());
+        var stopping = app.BeginStopAsync();
         var ends = await Task.WhenAll(streams.Select(s => s.ReadUntilEndAsync(stopStarted)));
         await stopping.WaitAsync(TimeSpan.FromSeconds(15));
 
