@@ -5,6 +5,7 @@ using Handoff.AspNetCore.LongLived;
 using Handoff.AspNetCore.Shutdown;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -55,12 +56,21 @@ public static class HandoffServiceCollectionExtensions
         services.TryAddSingleton<RequestTracker>();
         services.TryAddSingleton<LongLivedConnections>();
         services.TryAddSingleton<IHandoffDrain>(sp => sp.GetRequiredService<LongLivedConnections>());
+
+        // SignalR (in the shared framework) runs every hub's connections through this filter; without hubs it is unused.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HubOptions>, HubDrainFilterSetup>());
         services.TryAddSingleton<HandoffMetrics>();
         services.TryAddSingleton<ShutdownCoordinator>();
         services.TryAddSingleton<ProbeState>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HandoffLifecycleService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, HandoffStartupFilter>());
         return services;
+    }
+
+    /// <summary>Adds the hub drain filter once, however often AddHandoff is called.</summary>
+    private sealed class HubDrainFilterSetup : IConfigureOptions<HubOptions>
+    {
+        public void Configure(HubOptions options) => options.AddFilter<HubDrainFilter>();
     }
 
     private sealed class HandoffStartupFilter : IStartupFilter

@@ -69,4 +69,8 @@ internal static partial class Log
     [LoggerMessage(EventId = LogEvents.LongLivedAborted, EventName = nameof(LogEvents.LongLivedAborted), Level = LogLevel.Warning,
         Message = "Drain timeout reached: aborting {Count} long-lived connections that did not close when asked.")]
     public static partial void LongLivedAborted(ILogger logger, int count);
+
+    [LoggerMessage(EventId = LogEvents.HubConnectionsClosing, EventName = nameof(LogEvents.HubConnectionsClosing), Level = LogLevel.Information,
+        Message = "Waiting up to {BoundSeconds:F3} s for {Count} SignalR hub connections to close at their turns before the server stops (SignalR disposes the rest then).")]
+    public static partial void HubConnectionsClosing(ILogger logger, int count, double boundSeconds);
 }

@@ -51,4 +51,7 @@ public static class LogEvents
 
     /// <summary>Long-lived connections were still open at the drain deadline and were aborted.</summary>
     public const int LongLivedAborted = 3031;
+
+    /// <summary>The host waits for SignalR hub connections to close at their turns before the server stops.</summary>
+    public const int HubConnectionsClosing = 3032;
 }

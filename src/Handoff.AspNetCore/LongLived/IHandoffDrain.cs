@@ -15,7 +15,8 @@ public interface IHandoffDrain
     /// <summary>
     /// Registers the request as a long-lived connection (a server-sent event stream, a gRPC server stream, a long poll)
     /// and returns a token that fires at its own moment in the close window. End the response when it fires (for SSE,
-    /// after writing a <c>retry:</c> hint; for gRPC, with status UNAVAILABLE) so the client reconnects to another pod.
+    /// after writing a <c>retry:</c> hint; for gRPC, with status UNAVAILABLE, which Handoff.AspNetCore.Grpc's
+    /// <c>AddHandoffDrain()</c> does for every streaming call) so the client reconnects to another pod.
     /// </summary>
     /// <param name="context">The request; calling again for the same request returns the same token.</param>
     CancellationToken RegisterLongLived(HttpContext context);

@@ -12,7 +12,10 @@ namespace Handoff.AspNetCore.LongLived;
 /// </summary>
 internal sealed class LongLivedConnections : IHandoffDrain, IDisposable
 {
+    private static readonly TimeSpan HubPollInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly ConcurrentDictionary<long, LongLivedSession> _open = new();
+    private readonly ConcurrentDictionary<long, LongLivedSession> _hubs = new();
     private readonly LongLivedConnectionOptions _options;
     private readonly TimeSpan _window;
     private readonly TimeProvider _time;
@@ -23,6 +26,7 @@ internal sealed class LongLivedConnections : IHandoffDrain, IDisposable
     private long _nextId;
     private long _closedGracefully;
     private long _aborted;
+    private TimeSpan _lastTurn;
 
     public LongLivedConnections(IOptions<HandoffOptions> options, TimeProvider time, ILogger<LongLivedConnections> logger)
     {
@@ -41,6 +45,21 @@ internal sealed class LongLivedConnections : IHandoffDrain, IDisposable
 
     /// <summary>Gets the number of long-lived connections open now.</summary>
     public int Count => _open.Count;
+
+    /// <summary>Gets the number of SignalR hub connections open now.</summary>
+    public int HubCount => _hubs.Count;
+
+    /// <summary>Gets the offset of the last close turn of the drain, from its start.</summary>
+    public TimeSpan LastTurn
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastTurn;
+            }
+        }
+    }
 
     /// <summary>Gets how many connections ended by themselves after being asked to close.</summary>
     public long ClosedGracefully => Interlocked.Read(ref _closedGracefully);
@@ -77,6 +96,34 @@ internal sealed class LongLivedConnections : IHandoffDrain, IDisposable
         return session;
     }
 
+    /// <summary>
+    /// Registers a SignalR hub connection: at its turn the hub closes it in its own words. SignalR disposes every hub
+    /// connection when the host's stop begins, so the host waits for these (<see cref="WhenHubConnectionsClosedAsync"/>).
+    /// </summary>
+    public void OpenHub(HttpContext context, Func<CancellationToken, Task> close)
+    {
+        var session = Open(context, close: null);
+        _hubs[session.Id] = session;
+        session.CloseWith(close);
+    }
+
+    /// <summary>
+    /// Waits until every hub connection open at the drain's start has closed at its turn, or the last turn plus
+    /// <paramref name="grace"/> has passed; returns how many were still open.
+    /// </summary>
+    public async Task<int> WhenHubConnectionsClosedAsync(TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var bound = LastTurn + grace;
+
+        while (!_hubs.IsEmpty && _time.GetElapsedTime(started) < bound)
+        {
+            await Task.Delay(HubPollInterval, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return _hubs.Count;
+    }
+
     /// <summary>Forgets the connection of a request that ended (the middleware calls it for every request).</summary>
     public void Complete(HttpContext context)
     {
@@ -84,6 +131,8 @@ internal sealed class LongLivedConnections : IHandoffDrain, IDisposable
         {
             return;
         }
+
+        _hubs.TryRemove(session.Id, out _);
 
         session.Dispose();
         if (!_drainStarted.IsCancellationRequested)
@@ -111,6 +160,7 @@ internal sealed class LongLivedConnections : IHandoffDrain, IDisposable
             var offsets = CloseSchedule.Offsets(sessions.Count, _window, _options.MaxClosesPerSecond, Random.Shared);
             if (sessions.Count > 0)
             {
+                _lastTurn = offsets[^1];
                 Log.LongLivedClosing(_logger, sessions.Count, offsets[^1].TotalSeconds, _options.MaxClosesPerSecond);
             }
 
@@ -135,6 +185,7 @@ internal sealed class LongLivedConnections : IHandoffDrain, IDisposable
                 continue;
             }
 
+            _hubs.TryRemove(session.Id, out _);
             session.Abort();
             session.Dispose();
             aborted++;
@@ -169,7 +220,7 @@ internal sealed class LongLivedSession : IDisposable
 {
     private readonly CancellationTokenSource _closeRequested = new();
     private readonly HttpContext _context;
-    private readonly Func<CancellationToken, Task>? _close;
+    private Func<CancellationToken, Task>? _close;
     private int _requested;
     private int _aborted;
 
@@ -203,9 +254,22 @@ internal sealed class LongLivedSession : IDisposable
             return;
         }
 
-        if (_close is not null)
+        if (Volatile.Read(ref _close) is { } close)
         {
-            _ = CloseQuietlyAsync(_close);
+            _ = CloseQuietlyAsync(close);
+        }
+    }
+
+    /// <summary>
+    /// Replaces what the library does at the connection's turn: a protocol on top of the connection (a SignalR hub
+    /// over a WebSocket) closes it in its own words instead. A turn that has already come runs the new close at once.
+    /// </summary>
+    public void CloseWith(Func<CancellationToken, Task> close)
+    {
+        Volatile.Write(ref _close, close);
+        if (_closeRequested.IsCancellationRequested)
+        {
+            _ = CloseQuietlyAsync(close);
         }
     }
 

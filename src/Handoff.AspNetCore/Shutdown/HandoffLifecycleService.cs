@@ -78,6 +78,16 @@ internal sealed class HandoffLifecycleService : IHostedLifecycleService, IDispos
         }
 
         _coordinator.BeginDrain();
+        try
+        {
+            // Kestrel keeps accepting meanwhile (readiness has failed for the whole delay): only apps with open
+            // SignalR hub connections wait here, at most until the last close turn and a second.
+            await _coordinator.WaitForHubConnectionsAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's own timeout fired: SignalR disposes what is left.
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -13,6 +13,9 @@ namespace Handoff.AspNetCore.Shutdown;
 /// </remarks>
 internal sealed class ShutdownCoordinator : IDisposable
 {
+    /// <summary>How long after its turn a hub connection has to finish its close handshake before the server stops.</summary>
+    private static readonly TimeSpan HubCloseGrace = TimeSpan.FromSeconds(1);
+
     private readonly HandoffOptions _options;
     private readonly TimeProvider _time;
     private readonly RequestTracker _tracker;
@@ -125,6 +128,23 @@ internal sealed class ShutdownCoordinator : IDisposable
         // Kestrel's stop waits for upgraded and streaming connections until the host's timeout, then aborts them;
         // asking each to close at its own moment in the window ends them cleanly and spreads the reconnects.
         _longLived.BeginClosing();
+    }
+
+    /// <summary>
+    /// Waits for the SignalR hub connections to close at their turns before the server stops: SignalR disposes every
+    /// hub connection still open when the host's stop goes on (a reset, for WebSockets). Returns at once without hubs.
+    /// </summary>
+    public async Task WaitForHubConnectionsAsync(CancellationToken cancellationToken)
+    {
+        var hubs = _longLived.HubCount;
+        if (hubs == 0)
+        {
+            return;
+        }
+
+        var bound = _longLived.LastTurn + HubCloseGrace;
+        Log.HubConnectionsClosing(_logger, hubs, bound.TotalSeconds);
+        await _longLived.WhenHubConnectionsClosedAsync(HubCloseGrace, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records the end of the drain: called once the server has stopped.</summary>

@@ -65,6 +65,16 @@ internal sealed partial class SampleProcess : IAsyncDisposable
         return sample;
     }
 
+    /// <summary>A port free on 127.0.0.1 a moment ago, for an endpoint the sample cannot bind at port 0 (its h2c port).</summary>
+    public static int FreeLoopbackPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     /// <summary>Sends a real signal with kill(2); <see cref="Process.Kill()"/> would send SIGKILL.</summary>
     public void Signal(int signal)
     {

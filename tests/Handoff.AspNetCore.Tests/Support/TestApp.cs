@@ -49,7 +49,9 @@ internal sealed class TestApp : IAsyncDisposable
         Action<HandoffOptions>? configure = null,
         Action<IHealthChecksBuilder>? healthChecks = null,
         HttpProtocols protocols = HttpProtocols.Http1,
-        IEnumerable<KeyValuePair<string, string?>>? configuration = null)
+        IEnumerable<KeyValuePair<string, string?>>? configuration = null,
+        Action<IServiceCollection>? services = null,
+        Action<WebApplication>? endpoints = null)
     {
         // An empty content root: the test output also holds the sample's appsettings.json (copied along with the
         // sample, which the tests run as a child process), and its Handoff section must not leak in here.
@@ -69,6 +71,7 @@ internal sealed class TestApp : IAsyncDisposable
             configure?.Invoke(o);
         });
         healthChecks?.Invoke(builder.Services.AddHealthChecks());
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         TestApp? created = null;
@@ -145,6 +148,7 @@ internal sealed class TestApp : IAsyncDisposable
 
             return "slow ok";
         });
+        endpoints?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         created = new TestApp(app, new Uri(address));
