@@ -27,12 +27,13 @@ cp "$aot/handoff" "$bin/handoff"
 cp "$aot/handoff" "$bin/kubectl-handoff"
 echo "publish: native binary in $(( $(date +%s) - start )) s, $(stat -c %s "$bin/handoff") bytes"
 
-echo "pack: Handoff.Tool, Handoff.AspNetCore"
+echo "pack: Handoff.Tool, Handoff.AspNetCore, Handoff.AspNetCore.Grpc"
 dotnet pack src/Handoff.Cli -c Release -o "$packages" -nologo -v:q "${pack_args[@]}"
 dotnet pack src/Handoff.AspNetCore -c Release -o "$packages" -nologo -v:q "${pack_args[@]}"
+dotnet pack src/Handoff.AspNetCore.Grpc -c Release -o "$packages" -nologo -v:q "${pack_args[@]}"
 
 version=$("$bin/handoff" --version)
-for expected in "$packages/Handoff.Tool.$version.nupkg" "$packages/Handoff.AspNetCore.$version.nupkg" "$packages/Handoff.AspNetCore.$version.snupkg"; do
+for expected in "$packages/Handoff.Tool.$version.nupkg" "$packages/Handoff.AspNetCore.$version.nupkg" "$packages/Handoff.AspNetCore.$version.snupkg" "$packages/Handoff.AspNetCore.Grpc.$version.nupkg"; do
   if [ ! -f "$expected" ]; then
     echo "publish: $expected is missing (the binary says version $version)" >&2
     exit 1
