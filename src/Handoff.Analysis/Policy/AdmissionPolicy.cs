@@ -30,6 +30,9 @@ public sealed record AdmissionPolicyOptions(PolicyParameters Parameters, Kuberne
     /// <summary>The bindings' namespace selector; null selects every namespace but kube-system.</summary>
     public PlainMap? NamespaceSelector { get; init; }
 
+    /// <summary>Whether to add the MutatingAdmissionPolicy of <see cref="AdmissionMutation"/> (--mutate; Kubernetes 1.34 or later).</summary>
+    public bool Mutate { get; init; }
+
     /// <summary>The namespace of the parameter ConfigMap (created by the output). Defaults to handoff-system.</summary>
     public string ParameterNamespace { get; init; } = "handoff-system";
 }
@@ -81,6 +84,11 @@ public static class AdmissionPolicy
             objects.Add(Binding(name, options.Action ?? ActionOf(group.Key), options));
         }
 
+        if (options.Mutate)
+        {
+            objects.AddRange(AdmissionMutation.Objects(options));
+        }
+
         return objects;
     }
 
@@ -95,6 +103,16 @@ public static class AdmissionPolicy
         sb.Append("# 'Serving' here means a container declares a port not named like metrics (or handoff.dev/serving: \"true\");\n");
         sb.Append("# check decides it from the Services instead. Edit the numbers in ConfigMap ").Append(options.ParameterNamespace).Append('/')
             .Append(ParameterName).Append(" without regenerating.\n");
+        if (options.Mutate)
+        {
+            sb.Append("# MutatingAdmissionPolicy '").Append(AdmissionMutation.Name).Append("' (").Append(AdmissionMutation.ApiVersionFor(options.Version))
+                .Append(options.Version < AdmissionMutation.GaVersion
+                    ? "; beta in 1.34-1.35 and off by default: enable the MutatingAdmissionPolicy feature gate and --runtime-config=admissionregistration.k8s.io/v1beta1=true on the kube-apiserver"
+                    : "; GA")
+                .Append("):\n#   adds a preStop sleep of P to serving containers that have no preStop, and raises terminationGracePeriodSeconds to S + D + B;\n")
+                .Append("#   it never changes a preStop the user wrote and honours handoff.dev/ignore (HO101 for the sleep, HO104/HO105/HO110 for the grace period).\n");
+        }
+
         sb.Append("# Check-only (run 'handoff check' in CI for these):\n");
         foreach (var rule in AdmissionRules.CheckOnly)
         {
@@ -126,27 +144,43 @@ public static class AdmissionPolicy
             ("metadata", Metadata(name, null)),
             ("spec", Map(
                 ("failurePolicy", S("Fail")),
-                ("paramKind", Map(("apiVersion", S("v1")), ("kind", S("ConfigMap")))),
-                ("matchConstraints", Map(("resourceRules", Seq(Map(
-                    ("apiGroups", Seq(S("apps"))),
-                    ("apiVersions", Seq(S("v1"))),
-                    ("operations", Seq(S("CREATE"), S("UPDATE"))),
-                    ("resources", new PlainSeq(Resources.Select(r => (PlainNode)S(r)).ToList()))))))),
-
-                // A ReplicaSet a Deployment owns is judged through its Deployment; denying it would stall the rollout.
-                ("matchConditions", Seq(Map(
-                    ("name", S("not-an-owned-replicaset")),
-                    ("expression", S("object.kind != 'ReplicaSet' || !has(object.metadata.ownerReferences) || size(object.metadata.ownerReferences) == 0"))))),
+                ("paramKind", ParamKind),
+                ("matchConstraints", MatchConstraints),
+                ("matchConditions", MatchConditions),
                 ("variables", new PlainSeq(variables)),
                 ("validations", new PlainSeq(validations)))));
     }
 
+    /// <summary>The parameter kind every policy of the output declares: the ConfigMap of <see cref="PolicyParameters"/>.</summary>
+    internal static PlainMap ParamKind => Map(("apiVersion", S("v1")), ("kind", S("ConfigMap")));
+
+    /// <summary>The workloads every policy of the output matches: <see cref="Resources"/> of apps/v1, on create and update.</summary>
+    internal static PlainMap MatchConstraints => Map(("resourceRules", Seq(Map(
+        ("apiGroups", Seq(S("apps"))),
+        ("apiVersions", Seq(S("v1"))),
+        ("operations", Seq(S("CREATE"), S("UPDATE"))),
+        ("resources", new PlainSeq(Resources.Select(r => (PlainNode)S(r)).ToList()))))));
+
+    /// <summary>A ReplicaSet a Deployment owns is judged (and mutated) through its Deployment; denying it would stall the rollout.</summary>
+    internal static PlainSeq MatchConditions => Seq(Map(
+        ("name", S("not-an-owned-replicaset")),
+        ("expression", S("object.kind != 'ReplicaSet' || !has(object.metadata.ownerReferences) || size(object.metadata.ownerReferences) == 0"))));
+
+    /// <summary>The bindings' namespace selector: the one given, else every namespace but kube-system.</summary>
+    internal static PlainMap NamespaceSelectorOf(AdmissionPolicyOptions options) => options.NamespaceSelector ?? Map(("matchExpressions", Seq(Map(
+        ("key", S("kubernetes.io/metadata.name")),
+        ("operator", S("NotIn")),
+        ("values", Seq(S("kube-system")))))));
+
+    /// <summary>The reference to the parameter ConfigMap, with what the binding does when it is missing.</summary>
+    internal static PlainMap ParamRef(AdmissionPolicyOptions options, string notFound) => Map(
+        ("name", S(ParameterName)),
+        ("namespace", S(options.ParameterNamespace)),
+        ("parameterNotFoundAction", S(notFound)));
+
     private static PlainMap Binding(string name, AdmissionAction action, AdmissionPolicyOptions options)
     {
-        var selector = options.NamespaceSelector ?? Map(("matchExpressions", Seq(Map(
-            ("key", S("kubernetes.io/metadata.name")),
-            ("operator", S("NotIn")),
-            ("values", Seq(S("kube-system")))))));
+        var selector = NamespaceSelectorOf(options);
         return Map(
             ("apiVersion", S("admissionregistration.k8s.io/v1")),
             ("kind", S("ValidatingAdmissionPolicyBinding")),
@@ -154,16 +188,13 @@ public static class AdmissionPolicy
             ("spec", Map(
                 ("policyName", S(name)),
                 ("validationActions", Seq(S(action.ToString()))),
-                ("paramRef", Map(
-                    ("name", S(ParameterName)),
-                    ("namespace", S(options.ParameterNamespace)),
 
-                    // Without its numbers the policy cannot judge; Deny says so instead of admitting silently.
-                    ("parameterNotFoundAction", S("Deny")))),
+                // Without its numbers the policy cannot judge; Deny says so instead of admitting silently.
+                ("paramRef", ParamRef(options, notFound: "Deny")),
                 ("matchResources", Map(("namespaceSelector", selector))))));
     }
 
-    private static PlainMap Metadata(string name, string? ns)
+    internal static PlainMap Metadata(string name, string? ns)
     {
         var entries = new List<(string, PlainNode)> { ("name", S(name)) };
         if (ns is not null)
@@ -175,9 +206,9 @@ public static class AdmissionPolicy
         return new PlainMap(entries);
     }
 
-    private static PlainScalar S(string value) => new(value, IsString: true);
+    internal static PlainScalar S(string value) => new(value, IsString: true);
 
-    private static PlainMap Map(params (string Key, PlainNode Value)[] entries) => new(entries);
+    internal static PlainMap Map(params (string Key, PlainNode Value)[] entries) => new(entries);
 
     private static PlainSeq Seq(params PlainNode[] items) => new(items);
 
