@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Handoff.Analysis.Fixes.Patches;
 using Handoff.Analysis.Manifests;
@@ -25,7 +23,7 @@ public sealed class AdmissionPolicyEvaluationTests(ITestOutputHelper output)
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true };
 
-    private static string EvalDir => Path.Combine(RepoPaths.Root, "tests", "policy-eval");
+    private static string EvalDir => PolicyEvaluator.Dir;
 
     [Fact]
     public void EveryFixtureAndSample_PolicyVerdictPerRule_EqualsCheck()
@@ -186,61 +184,10 @@ public sealed class AdmissionPolicyEvaluationTests(ITestOutputHelper output)
         return rows.GroupBy(r => r.Rule, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.All(r => r.Passed!.Value), StringComparer.Ordinal);
     }
 
-    /// <summary>Runs evaluate.mjs on the policy text read back with Handoff's own YAML reader (so the YAML itself is tested).</summary>
+    /// <summary>Runs evaluate.mjs on the policy text (<see cref="PolicyEvaluator"/>).</summary>
     private List<Row> Evaluate(string policyYaml, IReadOnlyList<Case> cases)
     {
-        File.Exists(Path.Combine(EvalDir, "node_modules", "@bufbuild", "cel", "package.json"))
-            .ShouldBeTrue("@bufbuild/cel is not installed in tests/policy-eval: run eng/install-prereqs.sh");
-        var documents = ManifestSet.FromText(policyYaml, "policy.yaml");
-        documents.Errors.ShouldBeEmpty();
-        using var input = new MemoryStream();
-        using (var w = new Utf8JsonWriter(input))
-        {
-            w.WriteStartObject();
-            w.WritePropertyName("documents");
-            w.WriteStartArray();
-            foreach (var doc in documents.Objects)
-            {
-                PlainNode.WriteJson(w, PlainNode.From(doc.Node));
-            }
-
-            w.WriteEndArray();
-            w.WritePropertyName("cases");
-            w.WriteStartArray();
-            foreach (var c in cases)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", c.Id);
-                w.WritePropertyName("object");
-                PlainNode.WriteJson(w, PlainNode.From(c.Object.Node));
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        var info = new ProcessStartInfo("node", "evaluate.mjs")
-        {
-            WorkingDirectory = EvalDir,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.BaseStream.Write(input.ToArray());
-        process.StandardInput.Close();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("evaluate.mjs ran for more than 120 s");
-        }
-
-        process.ExitCode.ShouldBe(0, stderr.Result);
-        var rows = JsonSerializer.Deserialize<List<Row>>(stdout.Result, JsonOptions)!;
+        var rows = JsonSerializer.Deserialize<List<Row>>(PolicyEvaluator.Run(policyYaml, cases.Select(c => (c.Id, c.Object))), JsonOptions)!;
         output.WriteLine($"evaluated {rows.Count} validations on {cases.Count} objects");
         return rows;
     }
