@@ -51,6 +51,7 @@ public static class AdmissionRules
         ["HO107"] = "needs the BackendConfig or GCPBackendPolicy of the Service.",
         ["HO108"] = "needs the NEG's draining timeout from the Service's BackendConfig.",
         ["HO109"] = "needs the HealthCheckPolicy or BackendConfig of the Service.",
+        ["HO111"] = "reads the long-lived signs of the Service, Ingress, GRPCRoute or BackendConfig (appProtocol, raised proxy and LB timeouts).",
         ["HO205"] = "needs the PodDisruptionBudgets of the namespace.",
         ["HO206"] = "needs the PodDisruptionBudgets of the namespace.",
         ["HO207"] = "needs the HorizontalPodAutoscaler or ScaledObject.",
