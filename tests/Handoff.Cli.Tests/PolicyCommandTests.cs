@@ -79,6 +79,19 @@ public sealed class PolicyCommandTests : IDisposable
         run.Stdout.ShouldContain(version == "1.34" ? "off by default: enable the MutatingAdmissionPolicy feature gate" : "; GA)");
     }
 
+    [Fact]
+    public async Task Policy_WithAPropagationInTheConfig_MarksItMeasured_SoHO102IsAnErrorAsInCheck()
+    {
+        File.WriteAllText(Path.Combine(_dir, ".handoff.yaml"), "propagation: 25s\n");
+
+        var fromFile = await CliRunner.RunAsync(["policy", "--config", Path.Combine(_dir, ".handoff.yaml")]);
+        var fromProfile = await CliRunner.RunAsync(["policy"]);
+
+        fromFile.ExitCode.ShouldBe(0, fromFile.Stderr);
+        fromFile.Stdout.ShouldContain("propagationSeconds: \"25\"\n  propagationMeasured: \"true\"");
+        fromProfile.Stdout.ShouldContain("propagationSeconds: \"10\"\n  propagationMeasured: \"false\"");
+    }
+
     [Theory]
     [InlineData("1.33", "MutatingAdmissionPolicy, which Kubernetes 1.33 does not serve")]
     [InlineData("1.32", "pass --k8s-version 1.34 or later")]
