@@ -58,6 +58,64 @@ public sealed class PolicyCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("1.34", "admissionregistration.k8s.io/v1beta1")]
+    [InlineData("1.36", "admissionregistration.k8s.io/v1")]
+    public async Task Policy_Mutate_AddsAMutatingPolicyAndBindingThatKubectlKustomizeAccepts(string version, string apiVersion)
+    {
+        var run = await CliRunner.RunAsync(["policy", "--mutate", "--k8s-version", version, "--profile", "kube-proxy-medium"]);
+
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        File.WriteAllText(Path.Combine(_dir, "handoff-policy.yaml"), run.Stdout);
+        File.WriteAllText(Path.Combine(_dir, "kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - handoff-policy.yaml\n");
+
+        var (code, output, errors) = Kubectl("kustomize", _dir);
+
+        code.ShouldBe(0, errors);
+        output.ShouldContain($"apiVersion: {apiVersion}\nkind: MutatingAdmissionPolicy\n");
+        output.ShouldContain($"apiVersion: {apiVersion}\nkind: MutatingAdmissionPolicyBinding\n");
+        CountOf(output, "kind: ValidatingAdmissionPolicy\n").ShouldBe(3);
+        CountOf(output, "patchType: ApplyConfiguration").ShouldBe(2);
+        output.ShouldContain("reinvocationPolicy: IfNeeded");
+        run.Stdout.ShouldContain(version == "1.34" ? "off by default: enable the MutatingAdmissionPolicy feature gate" : "; GA)");
+    }
+
+    [Fact]
+    public async Task Policy_WithAPropagationInTheConfig_MarksItMeasured_SoHO102IsAnErrorAsInCheck()
+    {
+        File.WriteAllText(Path.Combine(_dir, ".handoff.yaml"), "propagation: 25s\n");
+
+        var fromFile = await CliRunner.RunAsync(["policy", "--config", Path.Combine(_dir, ".handoff.yaml")]);
+        var fromProfile = await CliRunner.RunAsync(["policy"]);
+
+        fromFile.ExitCode.ShouldBe(0, fromFile.Stderr);
+        fromFile.Stdout.ShouldContain("propagationSeconds: \"25\"\n  propagationMeasured: \"true\"");
+        fromProfile.Stdout.ShouldContain("propagationSeconds: \"10\"\n  propagationMeasured: \"false\"");
+    }
+
+    [Theory]
+    [InlineData("1.33", "MutatingAdmissionPolicy, which Kubernetes 1.33 does not serve")]
+    [InlineData("1.32", "pass --k8s-version 1.34 or later")]
+    public async Task Policy_MutateBelow134_IsRefusedWithASentenceAndExitTwo(string version, string expected)
+    {
+        var run = await CliRunner.RunAsync(["policy", "--mutate", "--k8s-version", version]);
+
+        run.ExitCode.ShouldBe(2);
+        run.Stdout.ShouldBeEmpty();
+        run.Stderr.ShouldContain(expected);
+        run.Stderr.ShouldNotContain("   at ");
+    }
+
+    [Fact]
+    public async Task Policy_Help_DescribesMutate()
+    {
+        var run = await CliRunner.RunAsync(["policy", "--help"]);
+
+        run.ExitCode.ShouldBe(0);
+        run.Stdout.ShouldContain("--mutate");
+        run.Stdout.ShouldContain("Never changes a preStop you wrote");
+    }
+
+    [Theory]
     [InlineData("--k8s-version", "1.29", "GA from Kubernetes 1.30")]
     [InlineData("--namespace-selector", "env in ()", "'env in ()' needs one or more label values")]
     [InlineData("--namespace-selector", "env=prod,=x", "'=x' is not a label requirement")]

@@ -81,9 +81,14 @@ public static class FixPlanner
 
     /// <summary>Fixes <paramref name="manifests"/>.</summary>
     /// <exception cref="ArgumentException">The options name a profile that does not exist.</exception>
-    public static FixResult Run(ManifestSet manifests, AnalysisOptions? options = null)
+    public static FixResult Run(ManifestSet manifests, AnalysisOptions? options = null) => Run(manifests, options, Fixers);
+
+    /// <summary>Fixes <paramref name="manifests"/> with only <paramref name="fixers"/> (the admission mutation's proof runs the fixes it does).</summary>
+    /// <exception cref="ArgumentException">The options name a profile that does not exist.</exception>
+    public static FixResult Run(ManifestSet manifests, AnalysisOptions? options, IReadOnlyList<IFixer> fixers)
     {
         ArgumentNullException.ThrowIfNull(manifests);
+        ArgumentNullException.ThrowIfNull(fixers);
         options ??= new AnalysisOptions();
         var before = Analyzer.Analyze(manifests, options);
 
@@ -103,7 +108,7 @@ public static class FixPlanner
             var context = new FixContext(result, options.Version);
             var accepted = new Dictionary<string, List<TextEdit>>(StringComparer.Ordinal);
             var appliedThisPass = new List<Fix>();
-            foreach (var (fixer, finding) in Candidates(result, broken))
+            foreach (var (fixer, finding) in Candidates(result, broken, fixers))
             {
                 var fix = fixer.Plan(finding, context);
                 if (fix.IsAdviceOnly)
@@ -151,14 +156,14 @@ public static class FixPlanner
         }
 
         var finalContext = new FixContext(result, options.Version);
-        var advice = Candidates(result, broken).Select(c => c.Fixer.Plan(c.Finding, finalContext)).Where(f => f.IsAdviceOnly).ToList();
+        var advice = Candidates(result, broken, fixers).Select(c => c.Fixer.Plan(c.Finding, finalContext)).Where(f => f.IsAdviceOnly).ToList();
         var changes = files.Select(f => new FileChange(f, texts[f.Path])).ToList();
         return new FixResult(changes, applied, advice, before, result, passes) { History = history };
     }
 
-    private static IEnumerable<(IFixer Fixer, Finding Finding)> Candidates(AnalysisResult result, HashSet<string> broken)
+    private static IEnumerable<(IFixer Fixer, Finding Finding)> Candidates(AnalysisResult result, HashSet<string> broken, IReadOnlyList<IFixer> fixers)
     {
-        foreach (var fixer in Fixers)
+        foreach (var fixer in fixers)
         {
             foreach (var finding in result.Findings)
             {

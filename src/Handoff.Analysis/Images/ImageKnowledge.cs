@@ -1,10 +1,24 @@
+using System.Text.RegularExpressions;
+
 namespace Handoff.Analysis.Images;
 
 /// <summary>A family of images without a shell, so an exec hook running sh or sleep fails there.</summary>
 /// <param name="Family">The family's name.</param>
-/// <param name="Matches">Whether an image reference belongs to it.</param>
+/// <param name="Pattern">
+/// A regular expression an image reference of the family matches, written in the syntax RE2 and .NET read alike (no
+/// look-around, no back-references; <c>(?i)</c> for case), so that check matches it here and the admission policy
+/// (<see cref="Policy.AdmissionCel"/>) matches the same text with CEL's <c>matches()</c>.
+/// </param>
+/// <param name="Unless">A pattern that takes a reference out of the family again (a debug or -dev tag that adds a shell), or null.</param>
 /// <param name="Source">Where the fact comes from.</param>
-public sealed record ShellLessFamily(string Family, Func<string, bool> Matches, string Source);
+public sealed record ShellLessFamily(string Family, string Pattern, string? Unless, string Source)
+{
+    /// <summary>Whether <paramref name="image"/> belongs to the family.</summary>
+    public bool Matches(string image) =>
+        Regex.IsMatch(image, Pattern, RegexOptions.None, MatchTimeout) && (Unless is null || !Regex.IsMatch(image, Unless, RegexOptions.None, MatchTimeout));
+
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+}
 
 /// <summary>Facts about container images, kept as data with their sources.</summary>
 public static class ImageKnowledge
@@ -12,17 +26,19 @@ public static class ImageKnowledge
     /// <summary>Families known to ship no /bin/sh.</summary>
     public static IReadOnlyList<ShellLessFamily> ShellLess { get; } =
     [
-        new("distroless", i => i.Contains("distroless", StringComparison.OrdinalIgnoreCase) && !Tag(i).Contains("debug", StringComparison.OrdinalIgnoreCase),
+        new("distroless", "(?i)distroless", TagContains("debug"),
             "https://github.com/GoogleContainerTools/distroless (debug tags add busybox)"),
-        new(".NET chiseled", i => Tag(i).Contains("chiseled", StringComparison.OrdinalIgnoreCase),
+        new(".NET chiseled", TagContains("chiseled"), null,
             "https://github.com/dotnet/dotnet-docker/blob/main/documentation/ubuntu-chiseled.md"),
-        new("scratch", i => string.Equals(i, "scratch", StringComparison.Ordinal),
+        new("scratch", "^scratch$", null,
             "https://docs.docker.com/build/building/base-images/#create-a-minimal-base-image-using-scratch"),
-        new("Chainguard", i => i.StartsWith("cgr.dev/", StringComparison.OrdinalIgnoreCase) && !Tag(i).Contains("-dev", StringComparison.OrdinalIgnoreCase),
+        new("Chainguard", @"(?i)^cgr\.dev/", TagContains("-dev"),
             "https://edu.chainguard.dev/chainguard/chainguard-images/ (only -dev variants include a shell)"),
-        new("Docker Hardened Images", i => i.StartsWith("dhi.io/", StringComparison.OrdinalIgnoreCase) && !Tag(i).Contains("-dev", StringComparison.OrdinalIgnoreCase),
+        new("Docker Hardened Images", @"(?i)^dhi\.io/", TagContains("-dev"),
             "https://docs.docker.com/dhi/ (runtime variants ship no shell or package manager; -dev variants do); seed 000"),
-        new("Paketo tiny", i => Repository(i).Contains("paketobuildpacks/run-", StringComparison.OrdinalIgnoreCase) && Repository(i).Contains("tiny", StringComparison.OrdinalIgnoreCase),
+
+        // Both words in the repository (before the tag): 'tiny' on either side of the run image's name.
+        new("Paketo tiny", "(?i)^[^@]*(tiny[^@]*paketobuildpacks/run-|paketobuildpacks/run-[^:@]*tiny)", null,
             "https://paketo.io/docs/concepts/stacks/ (the tiny run image is distroless-like, without a shell)"),
     ];
 
@@ -119,6 +135,9 @@ public static class ImageKnowledge
 
     private static bool IsOfficialNginx(string image) =>
         Repository(image).ToLowerInvariant() is "nginx" or "library/nginx" or "docker.io/library/nginx" or "docker.io/nginx" or "index.docker.io/library/nginx";
+
+    // The tag is what follows the last ':' that no '/' follows, before any '@digest' (as Tag() reads it).
+    private static string TagContains(string text) => "(?i)^[^@]*:[^:/@]*" + Regex.Escape(text) + "[^:/@]*(@.*)?$";
 
     /// <summary>The shell-less family an image belongs to, or null.</summary>
     public static ShellLessFamily? ShellLessFamilyOf(string? image) =>

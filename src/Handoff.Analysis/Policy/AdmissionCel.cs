@@ -1,4 +1,5 @@
 using System.Globalization;
+using Handoff.Analysis.Images;
 using Handoff.Analysis.Kubernetes;
 using Handoff.Analysis.Model;
 using Handoff.Analysis.Timing;
@@ -35,6 +36,15 @@ public static class AdmissionCel
     // Declared before the variables: static initialisers run in text order.
     /// <summary>Shells whose <c>-c</c> script the policy reads for a plain <c>sleep N</c>.</summary>
     private static readonly string[] Shells = ["sh", "/bin/sh", "bash", "/bin/bash", "ash", "/bin/ash", "/busybox/sh"];
+
+    /// <summary>The programs HO103 calls a shell or a sleep binary (the exec hook's first word, any directory).</summary>
+    private static readonly string[] ShellBinaries = ["sh", "bash", "ash", "dash", "zsh", "busybox", "sleep"];
+
+    /// <summary>The shells whose '-c' script <see cref="ExecIsExact"/> reads.</summary>
+    private static readonly string[] ScriptShells = ["sh", "bash", "ash", "dash", "zsh"];
+
+    /// <summary>Commands that return at once, as <see cref="Kubernetes.ExecCommand"/> lists them.</summary>
+    private static readonly string[] QuickCommands = ["echo", "printf", "true", "false", ":", "touch", "rm", "kill", "pkill", "date", "logger", "sync", "exit", "set", "export", "trap"];
 
     /// <summary>The policy's variables in evaluation order (Kubernetes evaluates them lazily; later ones may read earlier ones).</summary>
     public static IReadOnlyList<(string Name, string Expression)> Variables { get; } =
@@ -93,6 +103,53 @@ public static class AdmissionCel
             + $" : (variables.declaredPreStop >= 0.0 ? variables.declaredPreStop"
             + $" : (has({hook}.sleep) ? double({hook}.sleep.seconds)"
             + $" : (has({hook}.exec) && has({cmd}) ? ({execSleep}) : {Number(UnknownLength)}))))";
+    }
+
+    /// <summary>
+    /// The shell-less family of container <paramref name="c"/>'s image as a CEL string ('' when none), matched with the
+    /// patterns of <see cref="ImageKnowledge.ShellLess"/> (check's own data, generated into the expression: the
+    /// families are Handoff's knowledge and change with its releases, not a number an admin tunes).
+    /// </summary>
+    public static string ShellLessFamily(string c)
+    {
+        var image = $"(has({c}.image) ? {c}.image : '')";
+        var expression = "''";
+        foreach (var family in ImageKnowledge.ShellLess.Reverse())
+        {
+            var matches = $"{image}.matches({Quote(family.Pattern)})" + (family.Unless is { } unless ? $" && !{image}.matches({Quote(unless)})" : string.Empty);
+            expression = $"({matches} ? {Quote(family.Family)} : {expression})";
+        }
+
+        return expression;
+    }
+
+    /// <summary>Whether container <paramref name="c"/>'s preStop is an exec hook whose program is a shell or a sleep binary (HO103's test).</summary>
+    public static string ExecNeedsShell(string c)
+    {
+        var cmd = $"{c}.lifecycle.preStop.exec.command";
+        return $"(has({c}.lifecycle) && has({c}.lifecycle.preStop) && has({c}.lifecycle.preStop.exec) && has({cmd}) && size({cmd}) > 0"
+            + $" && {cmd}[0].matches('^(.*/)?({string.Join('|', ShellBinaries)})$'))";
+    }
+
+    /// <summary>
+    /// Whether container <paramref name="c"/>'s exec preStop does nothing but sleep and quick commands (echo, kill,
+    /// 'nginx -s quit'...), no loop, as <see cref="Kubernetes.ExecCommand.IsExact"/> reads it where a regular expression
+    /// can: 'sleep N' (directly or through busybox) or a shell's '-c' script of such commands joined by ';', '&amp;&amp;',
+    /// '||' or new lines. A script it cannot read counts as real work, so the info finding is not given (docs/policy.md).
+    /// </summary>
+    public static string ExecIsExact(string c)
+    {
+        var cmd = $"{c}.lifecycle.preStop.exec.command";
+        const string number = "[0-9]+([.][0-9]+)?[smhd]?";
+        const string word = @"[^;&|\n]";
+        var sleep = $@"(\S*/)?sleep\s+{number}";
+        var nginx = $@"(\S*/)?nginx\s{word}*-s{word}*";
+        var quick = $@"(\S*/)?({string.Join('|', QuickCommands)})(\s{word}*)?";
+        var one = $@"({sleep}|{nginx}|{quick})\s*";
+        var script = $@"^\s*{one}((;|&&|\|\||\n)\s*{one})*;?\s*$";
+        return $"((size({cmd}) == 2 && {cmd}[0].matches('^(.*/)?sleep$') && {cmd}[1].matches('^{number}$'))"
+            + $" || (size({cmd}) == 3 && {cmd}[0].matches('^(.*/)?busybox$') && {cmd}[1] == 'sleep' && {cmd}[2].matches('^{number}$'))"
+            + $" || (size({cmd}) == 3 && {cmd}[0].matches('^(.*/)?({string.Join('|', ScriptShells)})$') && {cmd}[1] == '-c' && {cmd}[2].matches({Quote(script)})))";
     }
 
     /// <summary>Whether rule <paramref name="ruleId"/> (by id or name) is suppressed with the ignore annotation, as check's Analyzer matches it.</summary>

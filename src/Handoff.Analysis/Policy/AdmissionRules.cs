@@ -12,6 +12,12 @@ namespace Handoff.Analysis.Policy;
 /// <param name="Message">A CEL string expression saying what check says: object, containers, numbers.</param>
 public sealed record AdmissionRule(RuleDescriptor Descriptor, string Passes, string Message)
 {
+    /// <summary>
+    /// The severity check gives this case of the rule (HO102's unknown duration is info, a measured propagation makes
+    /// it an error; HO103 is an error on shell-less images, info elsewhere): it decides the policy, and so the action.
+    /// </summary>
+    public Severity Severity { get; init; } = Descriptor.Severity;
+
     /// <summary>The validation's expression: ignored on the object or its pod template, or passing.</summary>
     public string Expression => $"{AdmissionCel.Ignored(Descriptor.Id, Descriptor.Name)} || ({Passes})";
 
@@ -31,17 +37,21 @@ public static class AdmissionRules
     private const string IsDeployment = "object.kind == 'Deployment'";
     private const string HasPreStop = "has(c.lifecycle) && has(c.lifecycle.preStop)";
 
+    // HO102's cases as check's budget reads them: the traffic container has a hook or the app an in-app delay.
+    private const string NoHookNoDelay = "variables.trafficPreStop == -1.0 && variables.delay == 0.0";
+    private const string UnknownNoDelay = "variables.trafficPreStop == -2.0 && variables.delay == 0.0";
+    private const string Exposed = $"{Serving} && !({NoHookNoDelay}) && !({UnknownNoDelay}) && variables.propagation - variables.stopListening > 0.0";
+
     // Before the rules: static initialisers run in text order.
     private static readonly string[] ProbeFields = ["readinessProbe", "livenessProbe", "startupProbe"];
 
     private static readonly Dictionary<string, string> CheckOnlyReasons = new(StringComparer.Ordinal)
     {
-        ["HO102"] = "single-object, not generated yet: its severity depends on whether the propagation was measured and NEG profiles hand it to HO108.",
-        ["HO103"] = "single-object, not generated yet: needs the image knowledge base of shell-less images.",
         ["HO106"] = "needs the Service or Ingress and the load balancer's idle timeout.",
         ["HO107"] = "needs the BackendConfig or GCPBackendPolicy of the Service.",
         ["HO108"] = "needs the NEG's draining timeout from the Service's BackendConfig.",
         ["HO109"] = "needs the HealthCheckPolicy or BackendConfig of the Service.",
+        ["HO111"] = "reads the long-lived signs of the Service, Ingress, GRPCRoute or BackendConfig (appProtocol, raised proxy and LB timeouts).",
         ["HO205"] = "needs the PodDisruptionBudgets of the namespace.",
         ["HO206"] = "needs the PodDisruptionBudgets of the namespace.",
         ["HO207"] = "needs the HorizontalPodAutoscaler or ScaledObject.",
@@ -74,6 +84,38 @@ public static class AdmissionRules
             new(HO101PreStopMissing.Rule,
                 $"variables.delay > 0.0 || variables.serving.all(c, {HasPreStop})",
                 Say("HO101", $"\"container \" + {Names($"variables.serving.filter(c, !({HasPreStop}))")} + \" has no preStop hook and no in-app delay, so SIGTERM arrives while the data planes of profile '\" + params.data.profile + \"' still send requests for up to \" + params.data.{PolicyParameters.PropagationKey} + \" s; add 'lifecycle.preStop.sleep.seconds' of at least \" + params.data.{PolicyParameters.PropagationKey} + \" s\"")),
+            new(HO102PreStopShorterThanPropagation.Rule,
+                $"!({Serving} && {UnknownNoDelay})",
+                Say("HO102", $"\"the preStop hook of container '\" + variables.serving[0].name + \"' has no duration the policy can read; declare it with the '{HandoffAnnotations.PreStopSeconds}' annotation so it can be checked against the \" + params.data.{PolicyParameters.PropagationKey} + \" s propagation\""))
+            {
+                Severity = Severity.Info,
+            },
+
+            // One validation per severity check can give S < P; the parameter object says which applies (an admin who
+            // measures the propagation sets propagationMeasured to "true" with the number). NEG profiles leave it to HO108.
+            new(HO102PreStopShorterThanPropagation.Rule,
+                $"params.data.{PolicyParameters.PropagationMeasuredKey} == 'true' || params.data.{PolicyParameters.NegDrainingFormulaKey} == 'true' || !({Exposed})",
+                Say("HO102", Ho102Exposure("profile '\" + params.data.profile + \"'"))),
+            new(HO102PreStopShorterThanPropagation.Rule,
+                $"params.data.{PolicyParameters.PropagationMeasuredKey} != 'true' || params.data.{PolicyParameters.NegDrainingFormulaKey} == 'true' || !({Exposed})",
+                Say("HO102", Ho102Exposure("your measured propagation")))
+            {
+                Severity = Severity.Error,
+            },
+
+            // On a shell-less image the hook fails whatever it runs; elsewhere a hook that only sleeps is the sleep action's job.
+            new(HO103PreStopExecNeedsShell.Rule,
+                $"variables.containers.all(c, !({ExecNeedsShell("c")} && {ShellLessFamily("c")} != ''))",
+                Say("HO103", $"variables.containers.filter(c, {ExecNeedsShell("c")} && {ShellLessFamily("c")} != '').map(c, \"the preStop hook of container '\" + c.name + \"' runs '\" + c.lifecycle.preStop.exec.command[0] + \"', but image '\" + c.image + \"' is \" + {ShellLessFamily("c")} + \" and has no shell\").join('; ') + \": the hook fails (FailedPreStopHook) and SIGTERM comes at once; use 'lifecycle.preStop.sleep.seconds' instead\""))
+            {
+                Severity = Severity.Error,
+            },
+            new(HO103PreStopExecNeedsShell.Rule,
+                $"variables.containers.all(c, !({ExecNeedsShell("c")} && {ShellLessFamily("c")} == '' && {ExecIsExact("c")}))",
+                Say("HO103", $"\"the preStop hook of container \" + {Names($"variables.containers.filter(c, {ExecNeedsShell("c")} && {ShellLessFamily("c")} == '' && {ExecIsExact("c")})")} + \" runs a shell or sleep binary the image must have; 'lifecycle.preStop.sleep.seconds' needs nothing in the image\""))
+            {
+                Severity = Severity.Info,
+            },
             new(HO104GracePeriodTooShort.Rule,
                 $"!({Serving}) || variables.grace >= variables.requiredGrace || ({ho110Fires})",
                 Say("HO104", "\"terminationGracePeriodSeconds is \" + string(variables.grace) + \" s but needs S + D + B = \" + string(variables.requiredGrace) + \" s (preStop and delay \" + string(variables.stopListening) + \" s, drain \" + string(variables.drain) + \" s, buffer \" + string(variables.buffer) + \" s)\"")),
@@ -129,6 +171,15 @@ public static class AdmissionRules
         // both 0 after rounding makes maxUnavailable 1.
         ("effectiveMaxUnavailable", "variables.maxSurgePods < 0 || variables.maxUnavailablePods < 0 ? 0 : ((variables.maxSurgePods > 0 ? variables.maxSurgePods : 0) == 0 && (variables.maxUnavailablePods > 0 ? variables.maxUnavailablePods : 0) == 0 ? 1 : (variables.maxUnavailablePods > 0 ? variables.maxUnavailablePods : 0))"),
     ];
+
+    private static string Ho102Exposure(string whose) =>
+        $"\"container '\" + variables.serving[0].name + \"' stops taking requests \" + string(variables.stopListening) + \" s after termination starts, but endpoints propagate for up to \" + string(variables.propagation) + \" s ({whose}): requests can fail for \" + string(variables.propagation - variables.stopListening) + \" s; raise the preStop sleep to at least \" + string(variables.propagation - variables.delay) + \" s\"";
+
+    private static string ExecNeedsShell(string c) => AdmissionCel.ExecNeedsShell(c);
+
+    private static string ExecIsExact(string c) => AdmissionCel.ExecIsExact(c);
+
+    private static string ShellLessFamily(string c) => AdmissionCel.ShellLessFamily(c);
 
     private static string SameProbeHandler => "has(c.livenessProbe) && has(c.readinessProbe) && ("
         + "(has(c.livenessProbe.httpGet) && has(c.readinessProbe.httpGet) && (has(c.livenessProbe.httpGet.path) ? c.livenessProbe.httpGet.path : '/') == (has(c.readinessProbe.httpGet.path) ? c.readinessProbe.httpGet.path : '/') && string(c.livenessProbe.httpGet.port) == string(c.readinessProbe.httpGet.port))"

@@ -16,6 +16,21 @@ namespace Handoff.Analysis.Policy;
 /// <param name="BufferSeconds">B: the safety buffer.</param>
 public sealed record PolicyParameters(string ProfileId, double PropagationSeconds, double DrainSeconds, bool DrainGiven, bool DrainOverridesAnnotations, double BufferSeconds)
 {
+    /// <summary>
+    /// Whether P is the user's own number (--propagation, .handoff.yaml's 'propagation'), which makes HO102 an error as
+    /// check reports it (a measured S &lt; P is a certain loss); false when P is the profile's estimate (a warning).
+    /// </summary>
+    public bool PropagationMeasured { get; init; }
+
+    /// <summary>Whether the profile sizes the gap with the GKE NEG formula, so HO108 (check-only) reports it instead of HO102.</summary>
+    public bool NegDrainingFormula { get; init; }
+
+    /// <summary>The ConfigMap key of <see cref="PropagationMeasured"/>.</summary>
+    public const string PropagationMeasuredKey = "propagationMeasured";
+
+    /// <summary>The ConfigMap key of <see cref="NegDrainingFormula"/>.</summary>
+    public const string NegDrainingFormulaKey = "negDrainingFormula";
+
     /// <summary>The ConfigMap key of <see cref="ProfileId"/>.</summary>
     public const string ProfileKey = "profile";
 
@@ -51,7 +66,11 @@ public sealed record PolicyParameters(string ProfileId, double PropagationSecond
             timing.Drain?.Value ?? TimeBudget.DefaultDrainSeconds,
             timing.Drain is not null,
             timing.Drain is not null && timing.DrainOverridesAnnotations,
-            timing.Buffer?.Value ?? TimeBudget.DefaultBufferSeconds);
+            timing.Buffer?.Value ?? TimeBudget.DefaultBufferSeconds)
+        {
+            PropagationMeasured = timing.Propagation is not null,
+            NegDrainingFormula = profile.Declares<NegDrainingFormula>(),
+        };
     }
 
     /// <summary>The ConfigMap's data, keys in a fixed order; every value a string, as ConfigMaps hold them.</summary>
@@ -59,10 +78,12 @@ public sealed record PolicyParameters(string ProfileId, double PropagationSecond
     [
         (ProfileKey, ProfileId),
         (PropagationKey, Format(PropagationSeconds)),
+        (PropagationMeasuredKey, PropagationMeasured ? "true" : "false"),
         (DrainKey, Format(DrainSeconds)),
         (DrainGivenKey, DrainGiven ? "true" : "false"),
         (DrainOverridesKey, DrainOverridesAnnotations ? "true" : "false"),
         (BufferKey, Format(BufferSeconds)),
+        (NegDrainingFormulaKey, NegDrainingFormula ? "true" : "false"),
     ];
 
     private static string Format(double seconds) => seconds.ToString("0.###", CultureInfo.InvariantCulture);

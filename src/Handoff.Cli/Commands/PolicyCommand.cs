@@ -20,9 +20,14 @@ internal static class PolicyCommand
             Description = "Label selector of the namespaces the bindings apply to, as kubectl writes it ('env=prod,team in (a,b)'). Default: every namespace but kube-system.",
         };
 
-        var command = new Command("policy", "Print a ValidatingAdmissionPolicy, its bindings and parameter ConfigMap that enforce Handoff's single-object rules at admission (see docs/policy.md).")
+        var mutate = new Option<bool>("--mutate")
         {
-            action, namespaceSelector,
+            Description = "Also print a MutatingAdmissionPolicy and binding that do what 'fix' does where it is safe: add a preStop sleep of P to serving containers without one and raise terminationGracePeriodSeconds to S + D + B. Never changes a preStop you wrote. Needs --k8s-version 1.34 or later (v1beta1, off by default before 1.36; v1 from 1.36).",
+        };
+
+        var command = new Command("policy", "Print a ValidatingAdmissionPolicy, its bindings and parameter ConfigMap that enforce Handoff's single-object rules at admission, and with --mutate a MutatingAdmissionPolicy that fixes what is safe to fix (see docs/policy.md).")
+        {
+            action, namespaceSelector, mutate,
         };
         foreach (var option in new Option[] { options.Profile, options.Version, options.Propagation, options.Drain, options.Config })
         {
@@ -50,8 +55,15 @@ internal static class PolicyCommand
                 return Task.FromResult(CliHost.UsageOrInput);
             }
 
+            if (parse.GetValue(mutate) && AdmissionMutation.Refusal(settings.Version) is { } refusal)
+            {
+                Console.Error.WriteLine($"handoff: {refusal}.");
+                return Task.FromResult(CliHost.UsageOrInput);
+            }
+
             var policyOptions = new AdmissionPolicyOptions(PolicyParameters.Of(profile, settings.Timing), settings.Version)
             {
+                Mutate = parse.GetValue(mutate),
                 Action = parse.GetValue(action) switch
                 {
                     "deny" => AdmissionAction.Deny,

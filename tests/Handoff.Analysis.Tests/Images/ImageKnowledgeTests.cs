@@ -32,6 +32,13 @@ public sealed class ImageKnowledgeTests
     [InlineData("paketobuildpacks/run-jammy-tiny:latest", "Paketo tiny")]
     [InlineData("scratch", "scratch")]
     [InlineData("node:20-alpine", null)]
+    [InlineData("gcr.io/distroless/base:debug@sha256:0123456789abcdef", null)]
+    [InlineData("localhost:5000/distroless/base", "distroless")]
+    [InlineData("mcr.microsoft.com/dotnet/aspnet@sha256:chiseled", null)]
+    [InlineData("registry.local:5000/dotnet/aspnet:9.0-noble-chiseled-extra", ".NET chiseled")]
+    [InlineData("CGR.DEV/chainguard/static", "Chainguard")]
+    [InlineData("paketobuildpacks/run-base:tiny", null)]
+    [InlineData("docker.io/paketobuildpacks/run-tiny-cnb", "Paketo tiny")]
     public void ShellLessFamilyOf_KnownFamilies_AreRecognised(string image, string? family)
     {
         ImageKnowledge.ShellLessFamilyOf(image)?.Family.ShouldBe(family);

@@ -1,9 +1,8 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Handoff.Analysis.Fixes.Patches;
 using Handoff.Analysis.Manifests;
 using Handoff.Analysis.Policy;
+using Handoff.Analysis.Rules;
 using Handoff.Analysis.Tests.Rules;
 using Handoff.Analysis.Timing;
 using Xunit.Abstractions;
@@ -24,7 +23,7 @@ public sealed class AdmissionPolicyEvaluationTests(ITestOutputHelper output)
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true };
 
-    private static string EvalDir => Path.Combine(RepoPaths.Root, "tests", "policy-eval");
+    private static string EvalDir => PolicyEvaluator.Dir;
 
     [Fact]
     public void EveryFixtureAndSample_PolicyVerdictPerRule_EqualsCheck()
@@ -53,43 +52,58 @@ public sealed class AdmissionPolicyEvaluationTests(ITestOutputHelper output)
             var profile = options.Profile is { } id ? options.Profiles.Find(id)! : result.Profile.Profile;
             foreach (var obj in manifests.Objects.Where(o => WorkloadKinds.Contains(o.Kind)))
             {
+                // Check infers the profile per workload (an Ingress class, a cloud annotation); the policy for that
+                // workload's cluster is generated for the same profile, as its admin would with --profile.
+                var parameters = PolicyParameters.Of(result.Budgets.FirstOrDefault(b => ReferenceEquals(b.Workload.Object, obj))?.Profile.Profile ?? profile, options.Timing);
                 // Two objects may share a ref (a tree whose namespaces are left to 'kubectl apply -n'); the file tells them apart.
-                var fired = result.Findings.Where(f => f.Object == obj.Ref && f.Location.File == obj.File.Path && covered.Contains(f.Rule.Id)).Select(f => f.Rule.Id).ToHashSet(StringComparer.Ordinal);
-                cases.Add(new Case($"{Relative(obj.File.Path)}:{obj.LocationOf().Line} {obj.Kind}/{obj.Name}", obj, profile.Id, fired));
+                var fired = result.Findings.Where(f => f.Object == obj.Ref && f.Location.File == obj.File.Path && covered.Contains(f.Rule.Id))
+                    .GroupBy(f => f.Rule.Id, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Select(f => AdmissionPolicy.NameOf(f.Severity)).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+                cases.Add(new Case($"{Relative(obj.File.Path)}:{obj.LocationOf().Line} {obj.Kind}/{obj.Name}", obj, parameters, fired));
             }
         }
 
         cases.Count.ShouldBeGreaterThanOrEqualTo(30);
         var differences = new List<string>();
         var agreements = 0;
-        foreach (var group in cases.GroupBy(c => c.ProfileId))
+        foreach (var group in cases.GroupBy(c => c.Parameters))
         {
-            var profile = ProfileCatalog.BuiltIn.Find(group.Key)!;
-            var policy = AdmissionPolicy.Render(new AdmissionPolicyOptions(PolicyParameters.Of(profile), KubernetesVersion.Default));
+            var policy = AdmissionPolicy.Render(new AdmissionPolicyOptions(group.Key, KubernetesVersion.Default));
             var rows = Evaluate(policy, group.ToList());
             foreach (var c in group)
             {
                 var verdicts = rows.Where(r => r.Id == c.Id).ToList();
-                verdicts.Select(r => r.Rule).Order(StringComparer.Ordinal).ShouldBe(covered.Order(StringComparer.Ordinal), $"{c.Id}: every covered rule is evaluated once");
-                foreach (var row in verdicts)
+                verdicts.Select(r => r.Rule).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ShouldBe(covered.Order(StringComparer.Ordinal), $"{c.Id}: every covered rule is evaluated");
+                verdicts.Count.ShouldBe(AdmissionRules.All.Count, $"{c.Id}: every validation is evaluated once");
+                foreach (var rule in verdicts.GroupBy(r => r.Rule, StringComparer.Ordinal))
                 {
-                    row.Error.ShouldBeNull($"{c.Id} {row.Rule}: the CEL failed to evaluate");
-                    var policyFires = row.Passed == false;
-                    var checkFires = c.Fired.Contains(row.Rule);
-                    if (policyFires)
+                    var failed = rule.Where(r => r.Passed == false).ToList();
+                    foreach (var row in rule)
+                    {
+                        row.Error.ShouldBeNull($"{c.Id} {row.Rule} ({row.Policy}): the CEL failed to evaluate");
+                    }
+
+                    foreach (var row in failed)
                     {
                         row.Message.ShouldNotBeNullOrWhiteSpace();
                         row.Message!.ShouldContain($"({row.Rule}).");
                         row.Message.ShouldStartWith($"{c.Object.Kind} {c.Object.Namespace}/{c.Object.Name}: ");
                     }
 
-                    if (policyFires == checkFires)
+                    // The verdict, then the severity: the policy a failing validation sits in is the action check's severity maps to.
+                    var policyFires = failed.Count > 0;
+                    var checkFires = c.Fired.TryGetValue(rule.Key, out var checkSeverities);
+                    if (policyFires != checkFires)
                     {
-                        agreements++;
+                        differences.Add($"{c.Id} {rule.Key} {(policyFires ? "policy-only" : "check-only")}");
+                    }
+                    else if (policyFires && !failed.Select(r => r.Policy).ToHashSet(StringComparer.Ordinal).SetEquals(checkSeverities!))
+                    {
+                        differences.Add($"{c.Id} {rule.Key} severity policy:{string.Join('+', failed.Select(r => r.Policy).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))} check:{string.Join('+', checkSeverities!.Order(StringComparer.Ordinal))}");
                     }
                     else
                     {
-                        differences.Add($"{c.Id} {row.Rule} {(policyFires ? "policy-only" : "check-only")}");
+                        agreements++;
                     }
                 }
             }
@@ -132,7 +146,7 @@ public sealed class AdmissionPolicyEvaluationTests(ITestOutputHelper output)
         var edited = policy.Replace("drainSeconds: \"20\"", "drainSeconds: \"30\"", StringComparison.Ordinal);
         edited.ShouldNotBe(policy);
         var obj = ManifestSet.FromText(fixture).Objects.First(o => o.Kind == "Deployment");
-        var cases = new List<Case> { new("web", obj, "", new HashSet<string>(StringComparer.Ordinal)) };
+        var cases = new List<Case> { new("web", obj, PolicyParameters.Of(ProfileCatalog.BuiltIn.Default), NothingFired) };
 
         Evaluate(policy, cases).Single(r => r.Rule == "HO104").Passed.ShouldBe(true);
         var failed = Evaluate(edited, cases).Single(r => r.Rule == "HO104");
@@ -140,77 +154,50 @@ public sealed class AdmissionPolicyEvaluationTests(ITestOutputHelper output)
         failed.Message.ShouldBe("Deployment shop/web: terminationGracePeriodSeconds is 45 s but needs S + D + B = 50 s (preStop and delay 10 s, drain 30 s, buffer 10 s) (HO104).");
     }
 
+    [Fact]
+    public void MeasuredPropagation_MakesHO102AnErrorInThePolicy_AsCheckReportsIt()
+    {
+        // A 3 s preStop sleep against P: check reports a warning with the profile's 10 s and an error with a measured
+        // 12 s ('.handoff.yaml' propagation); the policy generated from the same inputs fails HO102 in the same severity.
+        var fixture = File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "rules", "HO102", "fire-short-sleep.yaml"));
+        var obj = ManifestSet.FromText(fixture).Objects.First(o => o.Kind == "Deployment");
+        var measured = new Handoff.Analysis.Configuration.TimingSettings { Propagation = new Handoff.Analysis.Configuration.Setting<Latency>(new Latency(12, 12), ".handoff.yaml:1:14") };
+        foreach (var (timing, severity) in new[] { (Handoff.Analysis.Configuration.TimingSettings.None, Severity.Warning), (measured, Severity.Error) })
+        {
+            var check = Analyzer.Analyze(ManifestSet.FromText(fixture), new AnalysisOptions { Timing = timing }).Findings.Single(f => f.Rule.Id == "HO102");
+            check.Severity.ShouldBe(severity);
+
+            var parameters = PolicyParameters.Of(ProfileCatalog.BuiltIn.Default, timing);
+            var rows = Evaluate(AdmissionPolicy.Render(new AdmissionPolicyOptions(parameters, KubernetesVersion.Default)), [new Case("web", obj, parameters, NothingFired)]);
+            var failed = rows.Where(r => r.Rule == "HO102" && r.Passed == false).ShouldHaveSingleItem();
+            failed.Policy.ShouldBe(AdmissionPolicy.NameOf(severity));
+            failed.Message.ShouldBe($"Deployment shop/web: container 'web' stops taking requests 3 s after termination starts, but endpoints propagate for up to {parameters.PropagationSeconds} s ({(timing == measured ? "your measured propagation" : "profile 'kube-proxy-small'")}): requests can fail for {parameters.PropagationSeconds - 3} s; raise the preStop sleep to at least {parameters.PropagationSeconds} s (HO102).");
+        }
+    }
+
     private Dictionary<string, bool> Verdicts(string yaml)
     {
         var obj = ManifestSet.FromText(yaml).Objects.First(o => WorkloadKinds.Contains(o.Kind));
         var policy = AdmissionPolicy.Render(new AdmissionPolicyOptions(PolicyParameters.Of(ProfileCatalog.BuiltIn.Default), KubernetesVersion.Default));
-        var rows = Evaluate(policy, [new Case("x", obj, "", new HashSet<string>(StringComparer.Ordinal))]);
+        var rows = Evaluate(policy, [new Case("x", obj, PolicyParameters.Of(ProfileCatalog.BuiltIn.Default), NothingFired)]);
         rows.ShouldAllBe(r => r.Error == null);
-        return rows.ToDictionary(r => r.Rule, r => r.Passed!.Value, StringComparer.Ordinal);
+        return rows.GroupBy(r => r.Rule, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.All(r => r.Passed!.Value), StringComparer.Ordinal);
     }
 
-    /// <summary>Runs evaluate.mjs on the policy text read back with Handoff's own YAML reader (so the YAML itself is tested).</summary>
+    /// <summary>Runs evaluate.mjs on the policy text (<see cref="PolicyEvaluator"/>).</summary>
     private List<Row> Evaluate(string policyYaml, IReadOnlyList<Case> cases)
     {
-        File.Exists(Path.Combine(EvalDir, "node_modules", "@bufbuild", "cel", "package.json"))
-            .ShouldBeTrue("@bufbuild/cel is not installed in tests/policy-eval: run eng/install-prereqs.sh");
-        var documents = ManifestSet.FromText(policyYaml, "policy.yaml");
-        documents.Errors.ShouldBeEmpty();
-        using var input = new MemoryStream();
-        using (var w = new Utf8JsonWriter(input))
-        {
-            w.WriteStartObject();
-            w.WritePropertyName("documents");
-            w.WriteStartArray();
-            foreach (var doc in documents.Objects)
-            {
-                PlainNode.WriteJson(w, PlainNode.From(doc.Node));
-            }
-
-            w.WriteEndArray();
-            w.WritePropertyName("cases");
-            w.WriteStartArray();
-            foreach (var c in cases)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", c.Id);
-                w.WritePropertyName("object");
-                PlainNode.WriteJson(w, PlainNode.From(c.Object.Node));
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        var info = new ProcessStartInfo("node", "evaluate.mjs")
-        {
-            WorkingDirectory = EvalDir,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.BaseStream.Write(input.ToArray());
-        process.StandardInput.Close();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("evaluate.mjs ran for more than 120 s");
-        }
-
-        process.ExitCode.ShouldBe(0, stderr.Result);
-        var rows = JsonSerializer.Deserialize<List<Row>>(stdout.Result, JsonOptions)!;
+        var rows = JsonSerializer.Deserialize<List<Row>>(PolicyEvaluator.Run(policyYaml, cases.Select(c => (c.Id, c.Object))), JsonOptions)!;
         output.WriteLine($"evaluated {rows.Count} validations on {cases.Count} objects");
         return rows;
     }
 
     private static string Relative(string path) => Path.GetRelativePath(RepoPaths.Root, path).Replace('\\', '/');
 
-    private sealed record Case(string Id, KubeObject Object, string ProfileId, IReadOnlySet<string> Fired);
+    private static readonly Dictionary<string, HashSet<string>> NothingFired = new(StringComparer.Ordinal);
+
+    /// <summary>One workload, the parameters its policy is generated with, and check's findings: rule id to the policies (severities) they map to.</summary>
+    private sealed record Case(string Id, KubeObject Object, PolicyParameters Parameters, IReadOnlyDictionary<string, HashSet<string>> Fired);
 
     private sealed record Row(string Id, string Policy, string Rule, bool? Passed, string? Message, string? Error);
 }

@@ -17,6 +17,8 @@ public sealed class AdmissionPolicySchemaTests
 {
     private static readonly JsonElement Facts = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "policy", "admissionregistration-v1-schema-facts.json"))).RootElement;
 
+    private static readonly JsonElement MutatingFacts = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "policy", "mutatingadmissionpolicy-schema-facts.json"))).RootElement;
+
     public static TheoryData<string, string?, string?> Variants() => new()
     {
         { "kube-proxy-small", null, null },
@@ -41,8 +43,8 @@ public sealed class AdmissionPolicySchemaTests
         {
             var problems = new List<string>();
             var node = PlainNode.From(obj.Node);
-            Walk(node, roots.GetProperty(obj.Kind).GetString()!, obj.Kind, problems);
-            CheckRules(obj.Kind, (PlainMap)node, problems);
+            Walk(Facts, node, roots.GetProperty(obj.Kind).GetString()!, obj.Kind, problems);
+            CheckRules(Facts, obj.Kind, (PlainMap)node, problems);
             problems.ShouldBeEmpty($"{obj.Kind} {obj.Name}");
             checkedObjects++;
         }
@@ -57,15 +59,55 @@ public sealed class AdmissionPolicySchemaTests
         var bad = ManifestSet.FromText("apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata:\n  name: x\nspec:\n  policyName: x\n  validationAction:\n  - Deny\n  paramRef:\n    name: p\n    parameterNotFoundAction: Maybe\n");
         var problems = new List<string>();
         var node = PlainNode.From(bad.Objects[0].Node);
-        Walk(node, Facts.GetProperty("roots").GetProperty("ValidatingAdmissionPolicyBinding").GetString()!, "binding", problems);
-        CheckRules("ValidatingAdmissionPolicyBinding", (PlainMap)node, problems);
+        Walk(Facts, node, Facts.GetProperty("roots").GetProperty("ValidatingAdmissionPolicyBinding").GetString()!, "binding", problems);
+        CheckRules(Facts, "ValidatingAdmissionPolicyBinding", (PlainMap)node, problems);
 
         problems.ShouldContain(p => p.Contains("binding.spec.validationAction", StringComparison.Ordinal));
         problems.ShouldContain(p => p.Contains("Maybe", StringComparison.Ordinal));
         problems.ShouldContain(p => p.Contains("validationActions", StringComparison.Ordinal) && p.Contains("described as required", StringComparison.Ordinal));
     }
 
-    private static void Walk(PlainNode node, string type, string path, List<string> problems)
+    [Theory]
+    [InlineData("1.34", "admissionregistration.k8s.io/v1beta1")]
+    [InlineData("1.35", "admissionregistration.k8s.io/v1beta1")]
+    [InlineData("1.36", "admissionregistration.k8s.io/v1")]
+    [InlineData("1.37", "admissionregistration.k8s.io/v1")]
+    public void MutatingPolicyAndBinding_MatchTheOpenApiSchemaFactsOfTheirVersion(string version, string apiVersion)
+    {
+        KubernetesVersion.TryParse(version, out var v).ShouldBeTrue();
+        var options = new AdmissionPolicyOptions(PolicyParameters.Of(ProfileCatalog.BuiltIn.Default), v) { Mutate = true };
+        var manifests = ManifestSet.FromText(AdmissionPolicy.Render(options), "policy.yaml");
+        manifests.Errors.ShouldBeEmpty();
+        var mutating = manifests.Objects.Where(o => o.Kind.StartsWith("MutatingAdmissionPolicy", StringComparison.Ordinal)).ToList();
+        mutating.Select(o => o.Kind).ShouldBe(["MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding"]);
+        foreach (var obj in mutating)
+        {
+            obj.ApiVersion.ShouldBe(apiVersion);
+            var problems = new List<string>();
+            var node = PlainNode.From(obj.Node);
+            Walk(MutatingFacts, node, MutatingFacts.GetProperty("roots").GetProperty($"{obj.ApiVersion}/{obj.Kind}").GetString()!, obj.Kind, problems);
+            CheckRules(MutatingFacts, obj.Kind, (PlainMap)node, problems);
+            problems.ShouldBeEmpty($"{obj.Kind} {obj.Name}");
+        }
+
+        // The validating policies stay admissionregistration.k8s.io/v1 (GA since 1.30) beside it.
+        manifests.Objects.Where(o => o.Kind.StartsWith("ValidatingAdmissionPolicy", StringComparison.Ordinal)).ShouldAllBe(o => o.ApiVersion == "admissionregistration.k8s.io/v1");
+    }
+
+    [Fact]
+    public void MutatingSchemaCheck_CatchesAMissingReinvocationPolicyAndAWrongPatchType()
+    {
+        var bad = ManifestSet.FromText("apiVersion: admissionregistration.k8s.io/v1\nkind: MutatingAdmissionPolicy\nmetadata:\n  name: x\nspec:\n  matchConstraints: {}\n  mutations:\n  - patchType: StrategicMerge\n    applyConfiguration:\n      expression: Object{}\n");
+        var problems = new List<string>();
+        var node = PlainNode.From(bad.Objects[0].Node);
+        Walk(MutatingFacts, node, MutatingFacts.GetProperty("roots").GetProperty("admissionregistration.k8s.io/v1/MutatingAdmissionPolicy").GetString()!, "policy", problems);
+        CheckRules(MutatingFacts, "MutatingAdmissionPolicy", (PlainMap)node, problems);
+
+        problems.ShouldContain(p => p.Contains("reinvocationPolicy", StringComparison.Ordinal) && p.Contains("described as required", StringComparison.Ordinal));
+        problems.ShouldContain(p => p.Contains("StrategicMerge", StringComparison.Ordinal));
+    }
+
+    private static void Walk(JsonElement facts, PlainNode node, string type, string path, List<string> problems)
     {
         if (type.StartsWith("[]", StringComparison.Ordinal))
         {
@@ -77,7 +119,7 @@ public sealed class AdmissionPolicySchemaTests
 
             for (var i = 0; i < seq.Items.Count; i++)
             {
-                Walk(seq.Items[i], type[2..], $"{path}[{i}]", problems);
+                Walk(facts, seq.Items[i], type[2..], $"{path}[{i}]", problems);
             }
 
             return;
@@ -107,7 +149,7 @@ public sealed class AdmissionPolicySchemaTests
             return;
         }
 
-        var definition = Facts.GetProperty("definitions").GetProperty(type);
+        var definition = facts.GetProperty("definitions").GetProperty(type);
         var properties = definition.GetProperty("properties");
         foreach (var (key, value) in map.Entries)
         {
@@ -117,8 +159,8 @@ public sealed class AdmissionPolicySchemaTests
                 continue;
             }
 
-            Walk(value, propertyType.GetString()!, $"{path}.{key}", problems);
-            if (Facts.GetProperty("enums").TryGetProperty($"{type}.{key}", out var allowed))
+            Walk(facts, value, propertyType.GetString()!, $"{path}.{key}", problems);
+            if (facts.GetProperty("enums").TryGetProperty($"{type}.{key}", out var allowed))
             {
                 var values = value is PlainSeq s ? s.Items.OfType<PlainScalar>().Select(i => i.Value) : value is PlainScalar one ? [one.Value] : [];
                 foreach (var v in values.Where(v => !allowed.EnumerateArray().Any(a => a.GetString() == v)))
@@ -141,10 +183,25 @@ public sealed class AdmissionPolicySchemaTests
     private static bool IsJsonString(PlainNode node) => node is PlainScalar { IsNull: false } s
         && (s.IsString || (!double.TryParse(s.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) && s.Value is not ("true" or "false")));
 
-    private static void CheckRules(string kind, PlainMap obj, List<string> problems)
+    private static void CheckRules(JsonElement facts, string kind, PlainMap obj, List<string> problems)
     {
-        var rules = Facts.GetProperty("rules");
+        var rules = facts.GetProperty("rules");
         var spec = obj.Find("spec") as PlainMap;
+        if (kind == "MutatingAdmissionPolicyBinding")
+        {
+            if (spec?.Find("paramRef") is PlainMap mutatingRef && (mutatingRef.Find("name") is null) == (mutatingRef.Find("selector") is null))
+            {
+                problems.Add("paramRef needs exactly one of name and selector");
+            }
+
+            return;
+        }
+
+        if (kind == "MutatingAdmissionPolicy" && ((spec?.Find("mutations") as PlainSeq)?.Items.Count ?? 0) < rules.GetProperty("minMutations").GetInt32())
+        {
+            problems.Add("mutations may not be empty");
+        }
+
         if (kind == "ValidatingAdmissionPolicyBinding")
         {
             var actions = (spec?.Find("validationActions") as PlainSeq)?.Items.OfType<PlainScalar>().Select(s => s.Value).ToList() ?? [];
