@@ -7,6 +7,7 @@
 // processes share one port and the kernel spreads new connections over them (a stand-in for a load balancer that
 // sends a retry elsewhere); TESTAPP_HOLD_AFTER=N answers the first N requests on '/' and holds every later one
 // forever, writing 'held CONNECTION ORDINAL' to stdout as it arrives (ORDINAL: the request's place on its connection).
+// TESTAPP_LOG_SLOW=1 writes 'slow begin' and 'slow end' around each '/slow' request.
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
@@ -59,9 +60,21 @@ app.MapGet("/", async (HttpContext context) =>
 
     return Results.Text("ok\n");
 });
+var logSlow = Environment.GetEnvironmentVariable("TESTAPP_LOG_SLOW") == "1";
 app.MapGet("/slow", async (int? ms, CancellationToken ct) =>
 {
+    // TESTAPP_LOG_SLOW=1: 'slow begin' and 'slow end' on stdout, so a test can count what was in flight at a SIGKILL.
+    if (logSlow)
+    {
+        Console.Out.WriteLine("slow begin");
+    }
+
     await Task.Delay(Math.Clamp(ms ?? 100, 0, 60_000), ct);
+    if (logSlow)
+    {
+        Console.Out.WriteLine("slow end");
+    }
+
     return Results.Text("slow\n");
 });
 app.MapGet("/healthz/startup", () => Results.Text("started\n"));
