@@ -10,7 +10,7 @@
 # request and its exit (the test app answers '/' at once and exits 0.15-0.3 s after SIGTERM; '/slow?ms=3000' takes 3 s).
 # Not a unit test and not in CI: it takes about 40 s per configuration. Results: a Markdown table on stdout and
 # results.json in the output folder.
-# Usage: [SKIP_BUILD=1] bench/fidelity/run.sh [OUT_DIR=artifacts/fidelity] [NAME_FILTER=.] (a regex on the config names)
+# Usage: [SKIP_BUILD=1] [MODEL_ONLY=1] bench/fidelity/run.sh [OUT_DIR=artifacts/fidelity] [NAME_FILTER=.] (a regex on the config names)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
@@ -74,7 +74,7 @@ YAML
   printf '          readinessProbe:\n            httpGet:\n              path: /healthz/ready\n              port: http\n            periodSeconds: 1\n'
 }
 
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start, $(date -u '+%Y-%m-%d %H:%M UTC')" | tee "$out/machine.txt"
+[[ -z ${MODEL_ONLY:-} ]] && echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start, $(date -u '+%Y-%m-%d %H:%M UTC')" | tee "$out/machine.txt"
 grep -v '^#' bench/fidelity/configs.tsv | while IFS=$'\t' read -r name prestop grace strategy surge unavailable propagation path drain rps extra; do
   [[ -z $name || ! $name =~ $filter ]] && continue
   dir="$out/$name"; mkdir -p "$dir"
@@ -82,14 +82,16 @@ grep -v '^#' bench/fidelity/configs.tsv | while IFS=$'\t' read -r name prestop g
   lab_args=(--app "$app" --propagation "$propagation" --rps "$rps" --path "$path" --format json --report "$dir/report")
   [[ $extra =~ seed=([0-9]+) ]] && lab_args+=(--seed "${BASH_REMATCH[1]}")
   [[ $extra =~ conn=([0-9]+) ]] && lab_args+=(--connections "${BASH_REMATCH[1]}")
-  echo "== $name: lab (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   set +e
-  "${handoff[@]}" lab "$dir/manifest.yaml" "${lab_args[@]}" < /dev/null > "$dir/lab.json" 2> "$dir/lab.err"; echo $? > "$dir/lab.rc"
+  if [[ -z ${MODEL_ONLY:-} ]]; then   # MODEL_ONLY=1: keep the lab's results, run check and explain again
+    echo "== $name: lab (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+    "${handoff[@]}" lab "$dir/manifest.yaml" "${lab_args[@]}" < /dev/null > "$dir/lab.json" 2> "$dir/lab.err"; echo $? > "$dir/lab.rc"
+  fi
   "${handoff[@]}" check "$dir/manifest.yaml" --propagation "$propagation" --drain "${drain}s" --format json < /dev/null > "$dir/check.json" 2> "$dir/check.err"; echo $? > "$dir/check.rc"
   set -e
   start=$(python3 bench/fidelity/compare.py pod-start "$dir/lab.json")
   "${handoff[@]}" explain "$dir/manifest.yaml" --propagation "$propagation" --drain "${drain}s" --service-rps "$rps" --pod-start-seconds "$start" --format json < /dev/null > "$dir/explain.json"
   echo "$name	$propagation	$rps	$start" > "$dir/config.tsv"
 done
-echo "machine: load average $(cut -d' ' -f1-3 /proc/loadavg) at the end" | tee -a "$out/machine.txt"
+[[ -z ${MODEL_ONLY:-} ]] && echo "machine: load average $(cut -d' ' -f1-3 /proc/loadavg) at the end" | tee -a "$out/machine.txt"
 python3 bench/fidelity/compare.py table "$out"

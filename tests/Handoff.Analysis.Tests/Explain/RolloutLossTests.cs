@@ -88,4 +88,16 @@ public class RolloutLossTests
 
         loss.Pods.ShouldAllBe(p => Math.Abs(p.RefusedRequests - 62.5) < 1e-9 && Math.Abs(p.CutRequests - 62.5) < 1e-9);
     }
+    [Fact]
+    public void Estimate_RangedPropagationAroundThePreStop_AveragesOverTheRange()
+    {
+        // P uniform in 1..4 s, S 2 s: a request u s after the deletion still reaches the pod with probability (4 - u) / 3.
+        // The first old pod shares with 3 others until the next surge pod is ready at 3 s, then with 4:
+        // 250/4 x 1.5/3 + 250/5 x 0.5/3 = 31.25 + 8.33 requests (r x (P - S) at the mean P would say 31.25 at E 4).
+        var loss = Loss(Deployment("{type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}", "lifecycle: {preStop: {sleep: {seconds: 2}}}"), "1s..4s");
+
+        loss.PropagationSeconds.ShouldBe(2.5);
+        loss.Pods[0].RefusedRequests.ShouldBe(31.25 + 25.0 / 3, tolerance: 1e-6);
+        loss.Pods[0].CutRequests.ShouldBe(0);
+    }
 }
