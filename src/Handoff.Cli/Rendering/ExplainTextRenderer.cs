@@ -93,7 +93,11 @@ internal static class ExplainTextRenderer
 
                 if (t.Loss is { } loss)
                 {
-                    console.WriteLine($"    At {Number(loss.ServiceRequestsPerSecond)} req/s to the Service: about {Number(Math.Round(loss.ExpectedFailedRequests))} failed requests in the whole rollout (propagation {Seconds(Math.Round(loss.PropagationSeconds, 2))}, the mean of the slowest plane's range).");
+                    var slowest = t.Planes.MaxBy(p => p.PropagationSeconds);
+                    var over = slowest is not null && slowest.MinSeconds < slowest.PropagationSeconds
+                        ? $"P averaged over the slowest plane's range, {Seconds(slowest.MinSeconds)} to {Seconds(slowest.PropagationSeconds)}"
+                        : $"P {Seconds(t.PropagationSeconds)}";
+                    console.WriteLine($"    At {Number(loss.ServiceRequestsPerSecond)} req/s to the Service, shared by the endpoints in the load balancer: about {Number(Math.Round(loss.ExpectedFailedRequests))} failed requests in the whole rollout ({over}).");
                     foreach (var pod in loss.Pods.Where(p => p.ExpectedFailedRequests >= 0.5))
                     {
                         var cut = pod.CutRequests >= 0.5 ? $" + {Number(Math.Round(pod.CutRequests))} in flight at SIGKILL" : string.Empty;
