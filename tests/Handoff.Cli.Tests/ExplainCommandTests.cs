@@ -47,6 +47,33 @@ public class ExplainCommandTests
     }
 
     [Fact]
+    public void Explain_ServiceRps_EstimatesTheRolloutsLossPodByPodWithTheEndpointsSharingIt()
+    {
+        // naive.yaml: 3 replicas, maxSurge 1, no preStop, kube-proxy-small (P 5 to 10 s). Pods ready after 20 s, so each
+        // old pod loses its requests while 4 endpoints share 300 req/s: 75 req/s x 7.5 s (P averaged over 5..10 s).
+        var (code, stdout, stderr) = Run(Samples, null, "explain", "naive.yaml", "--service-rps", "300", "--pod-start-seconds", "20");
+        var (jsonCode, json, _) = Run(Samples, null, "explain", "naive.yaml", "--service-rps", "300", "--pod-start-seconds", "20", "--format", "json");
+
+        code.ShouldBe(0, stderr);
+        stdout.ShouldContain("At 300 req/s to the Service, shared by the endpoints in the load balancer: about 1688 failed requests in the whole rollout (P averaged over the slowest plane's range, 5 s to 10 s).");
+        stdout.ShouldContain("old-3 (deleted at 20 s, 4 endpoints sharing the load): 562 refused.");
+        jsonCode.ShouldBe(0);
+        using var doc = JsonDocument.Parse(json);
+        var loss = doc.RootElement.GetProperty("workloads")[0].GetProperty("rollout").GetProperty("loss");
+        loss.GetProperty("expectedFailedRequests").GetDouble().ShouldBe(1687.5);
+        loss.GetProperty("pods").EnumerateArray().Select(p => p.GetProperty("endpointsSharing").GetDouble()).ShouldBe([4.0, 4.0, 4.0]);
+    }
+
+    [Fact]
+    public void Explain_NegativeServiceRps_IsAUsageError()
+    {
+        var (code, _, stderr) = Run(Samples, null, "explain", "naive.yaml", "--service-rps", "-5");
+
+        code.ShouldBe(2);
+        stderr.ShouldContain("--service-rps");
+    }
+
+    [Fact]
     public void Explain_Json_GivesTheContractFieldsPerWorkload()
     {
         var (code, stdout, stderr) = Run(Samples, null, "explain", "naive.yaml", "recommended.yaml", "--format", "json");

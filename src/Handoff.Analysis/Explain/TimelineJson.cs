@@ -93,9 +93,39 @@ public static class TimelineJson
                 WriteCost(w, "terminationStarted", cost);
                 WriteCost(w, "terminationComplete", waiting);
                 w.WriteNumber("sequentialPreStopSeconds", t.SequentialPreStopSeconds);
+                if (t.Loss is { } loss)
+                {
+                    WriteLoss(w, loss);
+                }
+
                 w.WriteEndObject();
             }
 
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteLoss(Utf8JsonWriter w, RolloutLoss loss)
+    {
+        w.WriteStartObject("loss");
+        w.WriteNumber("serviceRequestsPerSecond", loss.ServiceRequestsPerSecond);
+        w.WriteNumber("propagationSeconds", Math.Round(loss.PropagationSeconds, 3));
+        w.WriteNumber("expectedFailedRequests", Math.Round(loss.ExpectedFailedRequests, 1));
+        w.WriteNumber("noEndpointSeconds", Math.Round(loss.NoEndpointSeconds, 3));
+        w.WriteNumber("noEndpointRequests", Math.Round(loss.NoEndpointRequests, 1));
+        w.WriteStartArray("pods");
+        foreach (var pod in loss.Pods)
+        {
+            w.WriteStartObject();
+            w.WriteString("pod", pod.Pod);
+            w.WriteNumber("deletedAtSeconds", Math.Round(pod.DeletedAtSeconds, 3));
+            w.WriteNumber("endpointsSharing", Math.Round(pod.EndpointsSharing, 2));
+            w.WriteNumber("refusedRequests", Math.Round(pod.RefusedRequests, 1));
+            w.WriteNumber("cutRequests", Math.Round(pod.CutRequests, 1));
+            w.WriteNumber("expectedFailedRequests", Math.Round(pod.ExpectedFailedRequests, 1));
             w.WriteEndObject();
         }
 

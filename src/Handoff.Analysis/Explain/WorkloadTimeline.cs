@@ -108,12 +108,16 @@ public sealed record WorkloadTimeline
     /// <summary>replicas x preStop: the extra time a rollout would take if each old pod's preStop were waited for in turn.</summary>
     public double SequentialPreStopSeconds { get; init; }
 
+    /// <summary>The whole rollout's expected failures at a Service's request rate, pod by pod (null without a rollout or a Service rate).</summary>
+    public RolloutLoss? Loss { get; init; }
+
     /// <summary>Builds the timeline of one budget.</summary>
     /// <param name="budget">The workload's budget.</param>
     /// <param name="profile">The profile id.</param>
     /// <param name="requestsPerSecond">Requests per second to one pod.</param>
     /// <param name="podStartSeconds">Assumed time from pod creation to ready.</param>
-    public static WorkloadTimeline From(TimeBudget budget, string profile, double requestsPerSecond, double podStartSeconds)
+    /// <param name="serviceRequestsPerSecond">Requests per second to the whole Service, for <see cref="Loss"/> (null: no rollout loss).</param>
+    public static WorkloadTimeline From(TimeBudget budget, string profile, double requestsPerSecond, double podStartSeconds, double? serviceRequestsPerSecond = null)
     {
         ArgumentNullException.ThrowIfNull(budget);
         var workload = budget.Workload;
@@ -128,7 +132,7 @@ public sealed record WorkloadTimeline
             rollout = new RolloutParameters(replicas, fenceposts.MaxSurge, fenceposts.MaxUnavailable, workload.MinReadySeconds, podStartSeconds, exitAt, recreate);
         }
 
-        return new WorkloadTimeline
+        var timeline = new WorkloadTimeline
         {
             Kind = workload.Kind,
             Name = workload.Name,
@@ -157,16 +161,19 @@ public sealed record WorkloadTimeline
             RolloutCostIfWaiting = rollout is null ? null : RolloutSimulator.Simulate(rollout, ReplacementPolicy.TerminationComplete),
             SequentialPreStopSeconds = rollout is null ? 0 : rollout.Replicas * budget.PreStopSeconds,
         };
+        return rollout is null || serviceRequestsPerSecond is not { } serviceRate || !timeline.ExposureKnown
+            ? timeline
+            : timeline with { Loss = RolloutLoss.Estimate(RolloutSimulator.Run(rollout), rollout, timeline, serviceRate) };
     }
 
     /// <summary>The timelines of every workload of an analysis (serving ones first), optionally only those named <paramref name="name"/>.</summary>
-    public static IReadOnlyList<WorkloadTimeline> FromAnalysis(AnalysisResult result, double requestsPerSecond, double podStartSeconds, string? name = null)
+    public static IReadOnlyList<WorkloadTimeline> FromAnalysis(AnalysisResult result, double requestsPerSecond, double podStartSeconds, string? name = null, double? serviceRequestsPerSecond = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         return result.Budgets
             .Where(b => name is null || string.Equals(b.Workload.Name, name, StringComparison.Ordinal))
             .OrderByDescending(b => b.Workload.IsServing)
-            .Select(b => From(b, b.Profile.Profile.Id, requestsPerSecond, podStartSeconds))
+            .Select(b => From(b, b.Profile.Profile.Id, requestsPerSecond, podStartSeconds, serviceRequestsPerSecond))
             .ToList();
     }
 }

@@ -20,6 +20,10 @@ internal static class ExplainCommand
         var options = new CommonOptions();
         var workload = new Option<string?>("--workload") { Description = "Only the workload with this name." };
         var rps = new Option<double>("--rps") { Description = "Requests per second to one pod, for the expected failed requests.", DefaultValueFactory = _ => 100 };
+        var serviceRps = new Option<double?>("--service-rps")
+        {
+            Description = "Requests per second to the whole Service: estimates the rollout's failed requests pod by pod, shared by the endpoints in the load balancer at each moment.",
+        };
         var podStart = new Option<double>("--pod-start-seconds")
         {
             Description = "Seconds from creating a pod to its readiness, for the rollout estimate.",
@@ -30,7 +34,7 @@ internal static class ExplainCommand
 
         var command = new Command("explain", "Draw each workload's termination timeline: Track A (preStop, SIGTERM, drain, SIGKILL) beside Track B (each data plane), the exposure window, failed requests and rollout cost.")
         {
-            paths, workload, rps, podStart, format,
+            paths, workload, rps, serviceRps, podStart, format,
         };
         foreach (var option in options.All)
         {
@@ -46,9 +50,10 @@ internal static class ExplainCommand
 
             var requestsPerSecond = parse.GetValue(rps);
             var startSeconds = parse.GetValue(podStart);
-            if (requestsPerSecond < 0 || startSeconds < 0 || double.IsNaN(requestsPerSecond) || double.IsNaN(startSeconds))
+            var serviceRate = parse.GetValue(serviceRps);
+            if (requestsPerSecond < 0 || startSeconds < 0 || double.IsNaN(requestsPerSecond) || double.IsNaN(startSeconds) || serviceRate is < 0 or double.NaN)
             {
-                Console.Error.WriteLine("handoff: --rps and --pod-start-seconds must be 0 or more.");
+                Console.Error.WriteLine("handoff: --rps, --service-rps and --pod-start-seconds must be 0 or more.");
                 return Task.FromResult(CliHost.UsageOrInput);
             }
 
@@ -66,7 +71,7 @@ internal static class ExplainCommand
             }
 
             var name = parse.GetValue(workload);
-            var timelines = WorkloadTimeline.FromAnalysis(result, requestsPerSecond, startSeconds, name);
+            var timelines = WorkloadTimeline.FromAnalysis(result, requestsPerSecond, startSeconds, name, serviceRate);
             if (name is not null && timelines.Count == 0)
             {
                 Console.Error.WriteLine($"handoff: no workload named '{name}' in the input.");

@@ -90,6 +90,25 @@ internal static class ExplainTextRenderer
                 {
                     console.WriteLine($"    The Deployment controller does not wait for terminating pods, so preStop costs pods, not time. Waiting for each ({Number(r.Replicas)} x {Seconds(t.PreStopSeconds)} = {Duration(t.SequentialPreStopSeconds)} of preStop) happens only with the opt-in TerminationComplete replacement policy (KEP-5882): {Duration(waiting.CompleteSeconds)} with at most {waiting.PeakPods} pods.");
                 }
+
+                if (t.Loss is { } loss)
+                {
+                    var slowest = t.Planes.MaxBy(p => p.PropagationSeconds);
+                    var over = slowest is not null && slowest.MinSeconds < slowest.PropagationSeconds
+                        ? $"P averaged over the slowest plane's range, {Seconds(slowest.MinSeconds)} to {Seconds(slowest.PropagationSeconds)}"
+                        : $"P {Seconds(t.PropagationSeconds)}";
+                    console.WriteLine($"    At {Number(loss.ServiceRequestsPerSecond)} req/s to the Service, shared by the endpoints in the load balancer: about {Number(Math.Round(loss.ExpectedFailedRequests))} failed requests in the whole rollout ({over}).");
+                    foreach (var pod in loss.Pods.Where(p => p.ExpectedFailedRequests >= 0.5))
+                    {
+                        var cut = pod.CutRequests >= 0.5 ? $" + {Number(Math.Round(pod.CutRequests))} in flight at SIGKILL" : string.Empty;
+                        console.WriteLine($"      {pod.Pod} (deleted at {Seconds(Math.Round(pod.DeletedAtSeconds, 1))}, {Number(Math.Round(pod.EndpointsSharing, 1))} endpoints sharing the load): {Number(Math.Round(pod.RefusedRequests))} refused{cut}.");
+                    }
+
+                    if (loss.NoEndpointSeconds > 0)
+                    {
+                        console.MarkupLine($"      [red]No endpoint for {Esc(Seconds(Math.Round(loss.NoEndpointSeconds, 1)))}[/]: {Number(Math.Round(loss.NoEndpointRequests))} requests find no pod to go to.");
+                    }
+                }
             }
 
             console.WriteLine();

@@ -120,16 +120,20 @@ public static class CauseRules
     private static AttributedFailure? Unexplained(FailureEvidence e, AttributedFailure? verdict) =>
         new(e.Request, FailureCause.Other, e.Request.Backend, $"{Outcome(e.Request)}; no pod event explains it.");
 
-    // Killed at grace with no backend named: in flight when a pod's container died with 137.
+    // Killed at grace with no backend named: in flight when a pod's container died with 137 (verify) or got SIGKILL
+    // (the lab). A request the app had accepted and was still running at the kill (not refused, not a 503 from a load
+    // balancer that could not connect) was cut by the kill, even when it started after SIGTERM: an in-app delay keeps
+    // accepting after SIGTERM, and without a backend header "sent after SIGTERM" is only a guess from the time.
     private static AttributedFailure? InFlightAtAKill(FailureEvidence e, AttributedFailure? verdict)
     {
-        if (verdict is not { Cause: FailureCause.Other })
+        var request = e.Request;
+        var accepted = request.Outcome != RequestOutcome.Refused && request.Status != 503;
+        if (verdict is not { Cause: FailureCause.Other } && !(verdict is { Cause: FailureCause.SigTermBeforeEndpointRemoval } && request.Backend is null && accepted))
         {
             return null;
         }
 
         var named = e.PodOf(verdict);
-        var request = e.Request;
         var killed = e.Pods.Values.FirstOrDefault(p => p.KilledAt is { } k && request.Start <= k + e.Options.Slack && request.End >= k - e.Options.Slack && (named is null || ReferenceEquals(p, named)));
         return killed is null ? null : verdict with
         {

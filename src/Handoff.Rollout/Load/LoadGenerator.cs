@@ -74,7 +74,7 @@ public sealed record LoadResult(IReadOnlyList<RequestRecord> Records, LoadMode M
     public double AchievedRate => SendingTime > TimeSpan.Zero ? Records.Count / SendingTime.TotalSeconds : 0;
 }
 
-/// <summary>An HTTP/1.1 load generator over a pool of keep-alive connections that records every request.</summary>
+/// <summary>An HTTP/1.1 load generator over a pool of keep-alive connections that records every request, and never retries one.</summary>
 /// <remarks>
 /// Open-loop by default: request i starts at i / rate seconds whatever happened to earlier ones, so a stalled
 /// backend cannot slow the client down and hide failures (no coordinated omission). Start and end are stamped
@@ -238,6 +238,19 @@ public sealed class LoadGenerator
         /// <summary>The time source the run's timeouts wait on.</summary>
         public TimeProvider Time => clock.Time;
 
+        /// <summary>A GET that SocketsHttpHandler never sends twice.</summary>
+        /// <remarks>
+        /// When a pooled HTTP/1.1 connection ends before the first response byte, SocketsHttpHandler re-sends the
+        /// request on another connection, but only when the request has no content (HttpConnection.SendAsync marks it
+        /// retryable on that premature EOF only if <c>request.Content is null</c>; dotnet/runtime issue 60644). Behind a
+        /// load balancer the re-send lands on another pod and a request the killed pod had taken shows as a success.
+        /// An empty body (sent as 'Content-Length: 0', which a GET may carry) makes every attempt the only one, so each
+        /// request the server accepted and never answered is recorded as failed
+        /// (LoadGeneratorTests.RunAsync_BackendKilledWithRequestsInFlight_RecordsEveryHeldRequestAsFailed).
+        /// </remarks>
+        private static HttpRequestMessage NewRequest(Uri target) =>
+            new(HttpMethod.Get, target) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact, Content = new ByteArrayContent([]) };
+
         public async Task SendAsync(CancellationToken cancellationToken)
         {
             var startStamp = clock.Timestamp();
@@ -247,7 +260,7 @@ public sealed class LoadGenerator
             RequestRecord record;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, options.Target) { Version = HttpVersion.Version11 };
+                using var request = NewRequest(options.Target);
                 using var response = await invoker.SendAsync(request, timeout.Token);
                 var status = (int)response.StatusCode;
                 var backend = response.Headers.TryGetValues(options.BackendHeader, out var values) ? values.FirstOrDefault() : null;

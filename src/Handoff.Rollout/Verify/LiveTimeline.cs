@@ -388,11 +388,16 @@ public sealed class LiveTimeline : ITimelineSource
 
         if (pod.KilledAt is { } killed)
         {
-            var deadline = start + grace + (preStop >= grace ? PreStopOverrunGrace : TimeSpan.Zero);
+            // A live cluster reports no SIGKILL, only exit code 137 when the watch delivers the container's status: the
+            // kill is placed where the kubelet's schedule puts it (SIGTERM + max(G - whole seconds of hook, 2)), or at
+            // the grace period from deletion when SIGTERM's time is unknown; never after the exit was seen.
+            var deadline = sigTerm is { } signalled
+                ? signalled + TimeSpan.FromSeconds(PodTermination.KillDelayAfterPreStop(grace.TotalSeconds, (signalled - start).TotalSeconds))
+                : start + grace + (preStop >= grace ? PreStopOverrunGrace : TimeSpan.Zero);
             var at = killed < deadline ? killed : deadline;
             inferred.Add(new TimelineEvent(at, TimelineEventKind.SigKill, pod.Name,
                 Detail: string.Create(CultureInfo.InvariantCulture,
-                    $"{InferredPrefix}exit code 137: killed at the {grace.TotalSeconds:0} s grace deadline"), Origin: TimelineOrigin.Inferred));
+                    $"{InferredPrefix}exit code 137: killed at the kubelet's deadline, {(at - start).TotalSeconds:0.#} s after deletion (grace {grace.TotalSeconds:0} s)"), Origin: TimelineOrigin.Inferred));
         }
 
         return inferred;

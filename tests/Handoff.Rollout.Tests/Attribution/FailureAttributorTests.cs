@@ -65,6 +65,22 @@ public class FailureAttributorTests
     }
 
     [Fact]
+    public void Attribute_NoBackendNamedAcceptedAfterSigTermAndCutAtTheKill_IsKilledAtGrace()
+    {
+        // 'k' kept serving after SIGTERM (as an in-app delay does); with no backend header, time alone would say
+        // "sent after SIGTERM". A reset at the kill was accepted and cut; a refusal at the same moment was not.
+        var cut = new RequestRecord(S(20), S(40.01), RequestOutcome.Reset, null, null);
+        var refused = new RequestRecord(S(39.95), S(40.01), RequestOutcome.Refused, null, null);
+
+        var failures = FailureAttributor.Attribute([cut, refused], Events).Failures;
+
+        failures[0].Cause.ShouldBe(FailureCause.KilledAtGrace);
+        failures[0].Pod.ShouldBe("k");
+        failures[0].Explanation.ShouldContain("killed at its grace deadline");
+        failures[1].Cause.ShouldBe(FailureCause.SigTermBeforeEndpointRemoval);
+    }
+
+    [Fact]
     public void Attribute_NoServerAfterEveryEndpointLeft_IsNoReadyEndpoints()
     {
         var request = new RequestRecord(S(51), S(51.001), RequestOutcome.ServerError, 503, "<NOSRV>");

@@ -125,6 +125,49 @@ public class LoadGeneratorTests
         result.Records.ShouldAllBe(r => r.Outcome == RequestOutcome.Timeout);
     }
 
+    // Two real Kestrel processes share one port (SO_REUSEPORT), so a re-sent request finds a live server, as it would
+    // behind a load balancer. The victim listens alone at first: the generator's pooled connections all go to it; it
+    // answers 40 requests on '/', then holds the last 8 (writing each to stdout), one on each of the 8 connections.
+    // Then the survivor starts on the same port and the victim gets SIGKILL. Nothing else is queued, so no request can
+    // race the dying listener: every request the victim held must come back as a failure. With SocketsHttpHandler's
+    // silent retry (a GET without content) the ones held on reused connections were re-sent to the survivor and
+    // recorded as 200 (seen with the content removed: 0 of 8 held requests recorded as failed).
+    [Fact(Timeout = 60_000)]
+    public async Task RunAsync_BackendKilledWithRequestsInFlight_RecordsEveryHeldRequestAsFailed()
+    {
+        var port = TestApp.FreePort();
+        var shared = new Dictionary<string, string>(StringComparer.Ordinal) { ["TESTAPP_REUSE_PORT"] = "1" };
+        await using var victim = await TestApp.StartAsync("victim", port: port, environment: new Dictionary<string, string>(shared, StringComparer.Ordinal) { ["TESTAPP_HOLD_AFTER"] = "40" });
+        var generator = new LoadGenerator(new RunClock(TimeProvider.System));
+        var options = new LoadOptions { Target = victim.Url, RequestsPerSecond = 24, Duration = TimeSpan.FromSeconds(2), Connections = 8, Timeout = TimeSpan.FromSeconds(30) };
+
+        var run = generator.RunAsync(options, CancellationToken.None);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Held(victim).Count < options.Connections && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(20);
+        }
+
+        await using var survivor = await TestApp.StartAsync("survivor", port: port, environment: shared);
+        victim.Kill();
+        await victim.Exited;
+        var result = await run;
+
+        var held = Held(victim);
+        var failed = result.Records.Where(r => r.Failed).ToList();
+        var seen = $"held: {string.Join(", ", held.Select(h => $"{h[1]}#{h[2]}"))}; failed: {string.Join(", ", failed.Select(r => $"{r.Start.TotalSeconds:0.000}-{r.End.TotalSeconds:0.000} {r.Outcome}"))}";
+        held.Count.ShouldBe(options.Connections, seen);
+        held.ShouldContain(fields => int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) > 1, "some held requests must have come on a reused (pooled) connection");
+        result.Records.Count.ShouldBe(48);
+        failed.Count.ShouldBe(held.Count, seen);
+        failed.ShouldAllBe(r => r.Outcome == RequestOutcome.Reset);
+        result.Records.Count(r => r.Backend == "victim").ShouldBe(40);
+        result.Records.ShouldNotContain(r => r.Backend == "survivor", "nothing was re-sent");
+    }
+
+    private static List<string[]> Held(TestApp app) =>
+        [.. app.Output.Where(line => line.StartsWith("held ", StringComparison.Ordinal)).Select(line => line.Split(' '))];
+
     [Fact]
     public void Validate_BadOptions_ReportsEveryProblem()
     {

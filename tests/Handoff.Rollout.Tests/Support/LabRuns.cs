@@ -5,7 +5,7 @@ namespace Handoff.Rollout.Tests.Support;
 /// <summary>Runs the lab on a fixture with the test app as the pods.</summary>
 internal static class LabRuns
 {
-    public static Task<LabResult> RunAsync(string fixture, string propagation, int rps, TimeSpan duration, CancellationToken cancellationToken, string? keepFilesIn = null, int connections = 16)
+    public static Task<LabResult> RunAsync(string fixture, string propagation, int rps, TimeSpan duration, CancellationToken cancellationToken, string? keepFilesIn = null, int connections = 16, string path = "/")
     {
         PropagationDelay.TryParse(propagation, out var delay).ShouldBeTrue();
         var options = new LabOptions
@@ -17,6 +17,7 @@ internal static class LabRuns
             Connections = connections,
             Seed = 42,
             KeepFilesIn = keepFilesIn,
+            Path = path,
         };
         return new LabRunner(TimeProvider.System).RunAsync(LabManifestReader.Read(TestPaths.Fixture(fixture)), options, progress: null, cancellationToken);
     }

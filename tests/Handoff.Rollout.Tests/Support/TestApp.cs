@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -11,6 +12,7 @@ internal sealed class TestApp : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string? _certificateFile;
+    private readonly ConcurrentQueue<string> _output = new();
 
     private TestApp(Process process, int port, string scheme, string? certificateFile)
     {
@@ -26,22 +28,43 @@ internal sealed class TestApp : IAsyncDisposable
 
     public Uri Url { get; }
 
-    /// <summary>Starts the app; with <paramref name="https"/>, Kestrel serves TLS with a self-signed certificate made for this run.</summary>
-    public static async Task<TestApp> StartAsync(string pod, bool https = false)
+    /// <summary>The lines the app wrote to stdout so far (all of them once it has exited and been awaited).</summary>
+    public IReadOnlyList<string> Output => [.. _output];
+
+    /// <summary>Completes when the process has exited and its output is read to the end.</summary>
+    public Task Exited => _process.WaitForExitAsync();
+
+    /// <summary>Sends SIGKILL (.NET's Process.Kill on Linux): no handler runs, the kernel closes its sockets.</summary>
+    public void Kill() => _process.Kill();
+
+    /// <summary>A free loopback port, for apps that should share one (TESTAPP_REUSE_PORT).</summary>
+    public static int FreePort()
     {
-        int port;
-        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
-        {
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-        }
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    /// <summary>Starts the app; with <paramref name="https"/>, Kestrel serves TLS with a self-signed certificate made for this run.</summary>
+    /// <param name="pod">The pod name it sends back as X-Backend.</param>
+    /// <param name="https">Serve TLS.</param>
+    /// <param name="port">The port (default: a free one).</param>
+    /// <param name="environment">Extra environment (the TESTAPP_* switches).</param>
+    public static async Task<TestApp> StartAsync(string pod, bool https = false, int? port = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var listenPort = port ?? FreePort();
 
         var scheme = https ? "https" : "http";
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(TestPaths.TestApp);
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"{scheme}://127.0.0.1:{port}");
+        start.ArgumentList.Add($"{scheme}://127.0.0.1:{listenPort}");
         start.Environment["HANDOFF_POD_NAME"] = pod;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>(StringComparer.Ordinal))
+        {
+            start.Environment[key] = value;
+        }
+
         string? certificateFile = null;
         if (https)
         {
@@ -50,9 +73,16 @@ internal sealed class TestApp : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
+        var app = new TestApp(process, listenPort, scheme, certificateFile);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                app._output.Enqueue(line);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var app = new TestApp(process, port, scheme, certificateFile);
         var waited = Stopwatch.StartNew();
 
         // The readiness poll trusts the certificate it made; the code under test gets no such favour.
@@ -63,8 +93,12 @@ internal sealed class TestApp : IAsyncDisposable
         {
             try
             {
-                using var response = await http.GetAsync(new Uri(app.Url, "/healthz/ready"));
-                if (response.IsSuccessStatusCode)
+                // A new connection per poll: on a shared port the kernel picks a listener per connection.
+                using var poll = new HttpRequestMessage(HttpMethod.Get, new Uri(app.Url, "/healthz/ready"));
+                poll.Headers.ConnectionClose = true;
+                using var response = await http.SendAsync(poll);
+                // The pod's own answer: on a shared port (TESTAPP_REUSE_PORT) another process may answer first.
+                if (response.IsSuccessStatusCode && response.Headers.TryGetValues("X-Backend", out var backend) && backend.Contains(pod, StringComparer.Ordinal))
                 {
                     return app;
                 }

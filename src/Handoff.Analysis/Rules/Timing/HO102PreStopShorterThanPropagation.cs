@@ -9,7 +9,7 @@ public sealed class HO102PreStopShorterThanPropagation : WorkloadRule
     /// <summary>The rule's descriptor.</summary>
     public static RuleDescriptor Rule { get; } = new(
         "HO102", "prestop-shorter-than-propagation", Severity.Warning, "Timing",
-        "The preStop hook plus any in-app delay (S) is shorter than the profile's endpoint propagation time (P), leaving an exposure window of P - S seconds.",
+        "The preStop hook plus any in-app delay (S) is shorter than the endpoint propagation time (P) of the slowest data plane, leaving an exposure window of P - S seconds; an error when P is your own number (--propagation or .handoff.yaml), where the loss is certain, a warning with the profile's.",
         "Raise the preStop sleep (or the in-app delay) to at least the propagation time of the slowest data plane, and raise terminationGracePeriodSeconds with it.",
         [Sources.PodTermination, Sources.TimingModel])
     {
