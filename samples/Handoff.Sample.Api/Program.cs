@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Handoff.Sample.Api;
 
-// The sample API of Handoff: a fast endpoint, a slow one, the probes and the preStop hook.
+// The sample API of Handoff: a fast endpoint, a slow one, the probes and the preStop hook, a WebSocket echo, an SSE
+// stream and the lab's gRPC streaming service (on its own h2c port, 'Sample:GrpcPort').
 // 'Sample:UseHandoff=false' (env Sample__UseHandoff=false) runs it as plain ASP.NET Core, for comparisons.
 // Content root = the app's folder, so appsettings.json applies whatever the working directory is.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -19,16 +21,39 @@ if (useHandoff)
     builder.Services.AddHandoff();
 }
 
+// gRPC: with the library every streaming call ends with UNAVAILABLE at its turn in the drain (the one line an app
+// adds is AddHandoffDrain); plain ASP.NET Core resets open streams at its shutdown timeout.
+var grpc = builder.Services.AddGrpc();
+if (useHandoff)
+{
+    grpc.AddHandoffDrain();
+}
+
+// h2c (HTTP/2 without TLS, what gRPC load balancers speak to pods) on a port of its own, beside the app's URLs.
+if (builder.Configuration.GetValue<int?>("Sample:GrpcPort") is { } grpcPort)
+{
+    builder.WebHost.UseUrls(H2cEndpoint.WithGrpcPort(
+        builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey), builder.WebHost.GetSetting(WebHostDefaults.HttpPortsKey), grpcPort));
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint =>
+    {
+        if (endpoint.IPEndPoint?.Port == grpcPort)
+        {
+            endpoint.Protocols = HttpProtocols.Http2;
+        }
+    }));
+}
+
 // The host's shutdown timeout (30 s by default); AddHandoff raises it to cover its own delay and drain.
 if (builder.Configuration.GetValue<double?>("Sample:ShutdownTimeoutSeconds") is { } shutdownTimeout)
 {
     builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(shutdownTimeout));
 }
 
-var app = builder.Build();
-
-// The load balancer in the rollout lab tells replicas apart by this header.
+// The load balancer in the rollout lab tells replicas apart by this header (and gRPC replies by their 'backend').
 var backend = new BackendName(Environment.GetEnvironmentVariable("HANDOFF_POD_NAME"));
+builder.Services.AddSingleton(backend);
+
+var app = builder.Build();
 app.Lifetime.ApplicationStarted.Register(() =>
     backend.UseServerAddresses(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()));
 app.Use((context, next) =>
@@ -105,5 +130,7 @@ app.MapGet("/events", async (HttpContext context) =>
         await context.Response.WriteAsync("retry: 1000\nevent: closing\ndata: reconnect\n\n", context.RequestAborted);
     }
 });
+
+app.MapGrpcService<StreamEchoService>();
 
 app.Run();
