@@ -237,5 +237,5 @@ public static class CauseRules
         };
     }
 
-    private static string Outcome(RequestRecord r) => r.Status is { } status ? $"HTTP {status}" : r.Outcome.ToString().ToLowerInvariant();
+    private static string Outcome(RequestRecord r) => r.Status is { } status ? $"HTTP {status}" : r.Session is { } session ? session.Ending : r.Outcome.ToString().ToLowerInvariant();
 }

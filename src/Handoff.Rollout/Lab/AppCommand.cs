@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Handoff.Rollout.Lab;
 
-/// <summary>The command that runs one pod: a template with {port} and {pod} placeholders, split like a shell would (quotes), run without a shell.</summary>
+/// <summary>The command that runs one pod: a template with {port}, {pod} and (gRPC traffic) {port:grpc} placeholders, split like a shell would (quotes), run without a shell.</summary>
 /// <remarks>
 /// Every pod process also gets HANDOFF_POD_NAME, PORT and ASPNETCORE_URLS (http://127.0.0.1:PORT) in its
 /// environment, plus the container's plain env entries from the manifest. Example:
@@ -84,21 +84,29 @@ public sealed class AppCommand
         return new AppCommand(template, words);
     }
 
-    /// <summary>The words for one pod, placeholders filled in.</summary>
-    public IReadOnlyList<string> For(string pod, int port) =>
-        [.. Words.Select(w => w.Replace("{port}", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("{pod}", pod, StringComparison.Ordinal))];
+    /// <summary>The words for one pod, placeholders filled in ({port:grpc} only when the pod has a gRPC port).</summary>
+    public IReadOnlyList<string> For(string pod, int port, int? grpcPort = null) =>
+        [.. Words.Select(w =>
+        {
+            var filled = grpcPort is { } g ? w.Replace("{port:grpc}", g.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) : w;
+            return filled.Replace("{port}", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("{pod}", pod, StringComparison.Ordinal);
+        })];
 
-    /// <summary>The environment every pod gets on top of the manifest's env.</summary>
-    public static IEnumerable<KeyValuePair<string, string>> Environment(string pod, int port)
+    /// <summary>The environment every pod gets on top of the manifest's env (GRPC_PORT when the run sends gRPC).</summary>
+    public static IEnumerable<KeyValuePair<string, string>> Environment(string pod, int port, int? grpcPort = null)
     {
         var p = port.ToString(CultureInfo.InvariantCulture);
         yield return new("HANDOFF_POD_NAME", pod);
         yield return new("PORT", p);
         yield return new("ASPNETCORE_URLS", $"http://127.0.0.1:{p}");
+        if (grpcPort is { } g)
+        {
+            yield return new("GRPC_PORT", g.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
-    /// <summary>The sample API's command when its build output is found above <paramref name="start"/>, else null.</summary>
-    public static AppCommand? SampleApi(string start)
+    /// <summary>The sample API's command when its build output is found above <paramref name="start"/>, else null; for gRPC traffic it also serves h2c on {port:grpc}.</summary>
+    public static AppCommand? SampleApi(string start, bool grpc = false)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
@@ -107,7 +115,7 @@ public sealed class AppCommand
                 var dll = Path.Combine(dir.FullName, "samples", "Handoff.Sample.Api", "bin", configuration, "net10.0", "Handoff.Sample.Api.dll");
                 if (File.Exists(dll))
                 {
-                    return Parse($"dotnet \"{dll}\" --urls http://127.0.0.1:{{port}}");
+                    return Parse($"dotnet \"{dll}\" --urls http://127.0.0.1:{{port}}" + (grpc ? " --Sample:GrpcPort={port:grpc}" : string.Empty));
                 }
             }
         }

@@ -26,12 +26,13 @@ internal sealed class LabPod : IAsyncDisposable
     private Task _probing = Task.CompletedTask;
     private Task _termination = Task.CompletedTask;
 
-    private LabPod(string name, int revision, int index, int port, TimeSpan propagation, LabDeploymentSpec spec, TimelineRecorder timeline, HttpClient probeClient, ChildProcess process, Func<LabPod, bool, Task> readinessChanged)
+    private LabPod(string name, int revision, int index, int port, int? grpcPort, TimeSpan propagation, LabDeploymentSpec spec, TimelineRecorder timeline, HttpClient probeClient, ChildProcess process, Func<LabPod, bool, Task> readinessChanged)
     {
         Name = name;
         Revision = revision;
         Index = index;
         Port = port;
+        GrpcPort = grpcPort;
         Propagation = propagation;
         _spec = spec;
         _timeline = timeline;
@@ -51,6 +52,12 @@ internal sealed class LabPod : IAsyncDisposable
 
     /// <summary>The app's port on 127.0.0.1.</summary>
     public int Port { get; }
+
+    /// <summary>The app's h2c port for gRPC traffic on 127.0.0.1 ('{port:grpc}', env GRPC_PORT), or null when the run sends no gRPC.</summary>
+    public int? GrpcPort { get; }
+
+    /// <summary>The port the load balancer sends the run's traffic to: the gRPC port for gRPC traffic, else <see cref="Port"/>.</summary>
+    public int ServingPort => GrpcPort ?? Port;
 
     /// <summary>This pod's endpoint propagation delay (drawn once per pod).</summary>
     public TimeSpan Propagation { get; }
@@ -82,24 +89,26 @@ internal sealed class LabPod : IAsyncDisposable
         string workDirectory,
         TimelineRecorder timeline,
         HttpClient probeClient,
-        Func<LabPod, bool, Task> readinessChanged)
+        Func<LabPod, bool, Task> readinessChanged,
+        bool grpc = false)
     {
         var port = FreePort.Next();
+        int? grpcPort = grpc ? FreePort.Next() : null;
         var environment = spec.Environment
             .Select(e => new KeyValuePair<string, string>(e.Key, e.Value.Replace("{pod}", name, StringComparison.Ordinal)))
-            .Concat(AppCommand.Environment(name, port));
-        timeline.Record(TimelineEventKind.PodCreated, name, detail: string.Create(CultureInfo.InvariantCulture, $"revision {revision}, port {port}, propagation {LabDuration.Format(propagation)}"));
+            .Concat(AppCommand.Environment(name, port, grpcPort));
+        timeline.Record(TimelineEventKind.PodCreated, name, detail: string.Create(CultureInfo.InvariantCulture, $"revision {revision}, port {port}{(grpcPort is { } g ? $", gRPC port {g}" : string.Empty)}, propagation {LabDuration.Format(propagation)}"));
         ChildProcess process;
         try
         {
-            process = ChildProcess.Start(app.For(name, port), environment, Path.Combine(workDirectory, name + ".log"));
+            process = ChildProcess.Start(app.For(name, port, grpcPort), environment, Path.Combine(workDirectory, name + ".log"));
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             throw new LabException($"Cannot start the app '{app.Template}': {ex.Message}", ex);
         }
 
-        var pod = new LabPod(name, revision, index, port, propagation, spec, timeline, probeClient, process, readinessChanged);
+        var pod = new LabPod(name, revision, index, port, grpcPort, propagation, spec, timeline, probeClient, process, readinessChanged);
         pod._probing = pod.ProbeAsync(pod._stopProbing.Token);
         _ = pod.WatchExitAsync();
         return pod;

@@ -41,6 +41,9 @@ public sealed record RolloutReport
     /// <summary>Things the reader should know (features read but not emulated).</summary>
     public required IReadOnlyList<string> Notes { get; init; }
 
+    /// <summary>Long-lived connections (WebSocket, SSE, gRPC): closes, lost messages, reconnects; null for HTTP traffic.</summary>
+    public LongLivedSummary? LongLived { get; init; }
+
     /// <summary>Requests that failed.</summary>
     public int Failed => Attribution.Failures.Count;
 
@@ -65,7 +68,10 @@ public sealed record RolloutReport
         var ordered = events.OrderBy(e => e.At).ToList();
         attribution ??= new AttributionOptions();
         var attributed = FailureAttributor.Attribute(records, ordered, attribution);
-        var propagation = PropagationMeasurement.Measure(records, ordered, attributed, attribution);
+
+        // A lost message was sent on a connection opened earlier: it says nothing about when the plane stopped routing.
+        var routed = records.Any(r => r.Unit == TrafficUnit.Message) ? [.. records.Where(r => r.Unit != TrafficUnit.Message)] : records;
+        var propagation = PropagationMeasurement.Measure(routed, ordered, attributed, attribution);
         return new RolloutReport
         {
             Title = title,
@@ -78,6 +84,7 @@ public sealed record RolloutReport
             Rate = Reports.RateBin.From(records, RateBin),
             Problems = problems ?? [],
             Notes = [.. notes ?? [], .. attributed.Notes, .. propagation.Pods.Where(p => p.IsLowerBound).Select(p => p.Explanation)],
+            LongLived = LongLivedSummary.From(records),
         };
     }
 
