@@ -41,11 +41,16 @@ internal static class LabCommand
             DefaultValueFactory = _ => "http",
         };
         traffic.AcceptOnlyFromAmong([.. TrafficKinds.Names]);
+        var messageInterval = new Option<string>("--message-interval")
+        {
+            Description = "Long-lived traffic: time between two sequenced messages on one connection (grpc-ticks: between two server messages).",
+            DefaultValueFactory = _ => "100ms",
+        };
         var writeConfig = WriteConfigOption.Create();
 
         var command = new Command("lab", "Roll a Deployment on this machine: real HAProxy, real app processes, emulated kubelet and endpoint propagation; names the cause of every failed request.")
         {
-            manifest, app, propagation, rps, duration, lb, report, format, workload, connections, closedLoop, seed, path, traffic, writeConfig,
+            manifest, app, propagation, rps, duration, lb, report, format, workload, connections, closedLoop, seed, path, traffic, messageInterval, writeConfig,
         };
 
         command.SetAction(async (ParseResult r, CancellationToken ct) =>
@@ -58,6 +63,7 @@ internal static class LabCommand
             }
 
             var kind = TrafficKinds.Parse(r.GetValue(traffic)) ?? TrafficKind.Http;
+            var interval = errors.Duration("--message-interval", r.GetValue(messageInterval)!, "'100ms'");
             var length = r.GetValue(duration) is { } given ? errors.Duration("--duration", given, "'30s'") : null;
             LabDeploymentSpec? spec = null;
             AppCommand? appCommand = null;
@@ -78,7 +84,7 @@ internal static class LabCommand
             {
                 appCommand = r.GetValue(app) is { } template
                     ? AppCommand.Parse(template)
-                    : AppCommand.SampleApi(Directory.GetCurrentDirectory(), kind == TrafficKind.Grpc) ?? AppCommand.SampleApi(AppContext.BaseDirectory, kind == TrafficKind.Grpc)
+                    : AppCommand.SampleApi(Directory.GetCurrentDirectory(), kind.IsGrpc()) ?? AppCommand.SampleApi(AppContext.BaseDirectory, kind.IsGrpc())
                       ?? throw new LabException("The sample API is not built; run 'dotnet build samples/Handoff.Sample.Api -c Release' or pass --app.");
             }
             catch (LabException ex)
@@ -99,6 +105,7 @@ internal static class LabCommand
                 // Long-lived traffic keeps fewer connections unless --connections says how many.
                 Connections = kind.IsLongLived() && r.GetResult(connections) is null or { Implicit: true } ? Rollout.Load.LongLived.LongLivedDefaults.Connections : r.GetValue(connections),
                 Traffic = kind,
+                MessageInterval = interval ?? Rollout.Load.LongLived.LongLivedDefaults.MessageInterval,
                 ClosedLoop = r.GetValue(closedLoop),
                 Seed = r.GetValue(seed),
                 Path = r.GetValue(path)!,

@@ -65,7 +65,7 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
             throw new LabException($"Cannot start HAProxy '{executable}': {ex.Message}. Install it with eng/install-prereqs.sh (Debian package 'haproxy').", ex);
         }
 
-        var lb = new HaProxyLoadBalancer(socketPath, process, port, traffic == Load.TrafficKind.Grpc);
+        var lb = new HaProxyLoadBalancer(socketPath, process, port, Load.TrafficKinds.IsGrpc(traffic));
         try
         {
             var deadline = Stopwatch.StartNew();
@@ -128,7 +128,7 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
     internal static string Configuration(int port, string socketPath, Load.TrafficKind traffic = Load.TrafficKind.Http) => traffic switch
     {
         Load.TrafficKind.Http => Configuration(port, socketPath, string.Empty, string.Empty),
-        Load.TrafficKind.Grpc => Configuration(port, socketPath, "  timeout tunnel 1h\n", " proto h2"),
+        Load.TrafficKind.Grpc or Load.TrafficKind.GrpcTicks => Configuration(port, socketPath, "  timeout tunnel 1h\n", " proto h2"),
         _ => Configuration(port, socketPath, "  timeout tunnel 1h\n", string.Empty),
     };
 

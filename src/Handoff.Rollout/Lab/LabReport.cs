@@ -25,7 +25,12 @@ public static class LabReport
             new("load balancer", $"{result.LoadBalancer}, no retries, no redispatch"),
             new("propagation", o.Propagation.ToString()),
             new("load", o.Traffic.IsLongLived()
-                ? string.Create(c, $"{o.Connections} long-lived {o.Traffic.Name()} connections to {o.TrafficPath}{(o.Traffic == Load.TrafficKind.Sse ? string.Empty : $", a sequenced message every {LabDuration.Format(o.MessageInterval)} on each")}, reconnecting when closed, {LabDuration.Format(o.Duration)}")
+                ? string.Create(c, $"{o.Connections} long-lived {o.Traffic.Name()} connections to {o.TrafficPath}{o.Traffic switch
+                {
+                    Load.TrafficKind.Sse => string.Empty,
+                    Load.TrafficKind.GrpcTicks => $", the server sends a message every {LabDuration.Format(o.MessageInterval)} on each",
+                    _ => $", a sequenced message every {LabDuration.Format(o.MessageInterval)} on each",
+                }}, reconnecting when closed, {LabDuration.Format(o.Duration)}")
                 : o.ClosedLoop
                 ? string.Create(c, $"closed-loop over {o.Connections} connections, {LabDuration.Format(o.Duration)}, GET {o.Path}")
                 : string.Create(c, $"{o.RequestsPerSecond} req/s open-loop over {o.Connections} connections, {LabDuration.Format(o.Duration)}, GET {o.Path}")),

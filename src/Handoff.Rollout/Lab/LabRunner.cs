@@ -298,7 +298,7 @@ public sealed class LabRunner
         {
             var index = Interlocked.Increment(ref _nextPodIndex);
             var name = string.Create(CultureInfo.InvariantCulture, $"{_spec.Name}-v{revision}-{index}");
-            var pod = LabPod.Start(name, revision, index, _options.Propagation.Draw(_random), _spec, _options.App, _workDirectory, _timeline, _probeClient, OnReadinessChangedAsync, grpc: _options.Traffic == TrafficKind.Grpc);
+            var pod = LabPod.Start(name, revision, index, _options.Propagation.Draw(_random), _spec, _options.App, _workDirectory, _timeline, _probeClient, OnReadinessChangedAsync, grpc: _options.Traffic.IsGrpc());
             _pods[name] = pod;
             _pids.Add(pod.Pid);
             _watchdog.Watch(pod.Pid);

@@ -72,6 +72,7 @@ public sealed record RolloutReport
         // A lost message was sent on a connection opened earlier: it says nothing about when the plane stopped routing.
         var routed = records.Any(r => r.Unit == TrafficUnit.Message) ? [.. records.Where(r => r.Unit != TrafficUnit.Message)] : records;
         var propagation = PropagationMeasurement.Measure(routed, ordered, attributed, attribution);
+        var longLived = LongLivedSummary.From(records);
         return new RolloutReport
         {
             Title = title,
@@ -83,8 +84,9 @@ public sealed record RolloutReport
             Propagation = propagation,
             Rate = Reports.RateBin.From(records, RateBin),
             Problems = problems ?? [],
-            Notes = [.. notes ?? [], .. attributed.Notes, .. propagation.Pods.Where(p => p.IsLowerBound).Select(p => p.Explanation)],
-            LongLived = LongLivedSummary.From(records),
+            // The lower-bound notes speak of request rates; long-lived traffic opens too few connections for them.
+            Notes = [.. notes ?? [], .. attributed.Notes, .. propagation.Pods.Where(p => p.IsLowerBound && longLived is null).Select(p => p.Explanation)],
+            LongLived = longLived,
         };
     }
 

@@ -142,13 +142,13 @@ public static class TextReport
             text.Append(c, $"endings     {string.Join(", ", l.Endings.Select(e => $"{e.Key} x{e.Value}"))}").AppendLine();
         }
 
-        text.AppendLine(l.Traffic == Load.TrafficKind.Sse
-            ? string.Create(c, $"messages    {l.MessagesReceived} events received")
+        text.AppendLine(l.Traffic is Load.TrafficKind.Sse or Load.TrafficKind.GrpcTicks
+            ? string.Create(c, $"messages    {l.MessagesReceived} received from the server (events or ticks; nothing is echoed, so none can be counted lost)")
             : string.Create(c, $"messages    {l.MessagesSent} sent, {l.MessagesReceived} echoed, {l.MessagesResent} resent after a clean close, {l.MessagesLost} lost"));
         text.Append(c, $"reconnects  peak {l.PeakReconnectsPerSecond} per second{(l.PeakReconnectsAt is { } at ? $" (at {at.TotalSeconds:0} s)" : string.Empty)}; reconnect time median {Millis(l.MedianReconnectDelay)}, max {Millis(l.MaxReconnectDelay)}").AppendLine();
     }
 
-    private static string Noun(LongLivedSummary l) => l.Traffic == Load.TrafficKind.Grpc ? "streams" : "connections";
+    private static string Noun(LongLivedSummary l) => Load.TrafficKinds.IsGrpc(l.Traffic) ? "streams" : "connections";
 
     private static string Millis(TimeSpan? t) => t is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v.TotalMilliseconds:0} ms") : "-";
 

@@ -4,18 +4,22 @@ using System.Net.Http.Headers;
 
 namespace Handoff.Rollout.Load.LongLived;
 
-/// <summary>One bidirectional StreamEcho/Echo call over HTTP/2 cleartext (prior knowledge), written on HttpClient directly.</summary>
+/// <summary>One StreamEcho call over HTTP/2 cleartext (prior knowledge), written on HttpClient directly: bidirectional Echo, or server-streaming Ticks.</summary>
 /// <remarks>
 /// No gRPC client library: the call is one HTTP/2 POST whose request body stays open (duplex), messages framed by
 /// <see cref="GrpcWire"/>, and the grpc-status read from the trailers. So nothing is ever retried or hedged behind
 /// the lab's back, and a reset stream is seen as what it is. A stream that ends with grpc-status 0 (OK) or 14
 /// (UNAVAILABLE: the server is going away, the client should retry elsewhere) is a clean end; a stream reset, cut off
-/// or ended without a grpc-status is abnormal.
+/// or ended without a grpc-status is abnormal. Ticks sends one TicksRequest and ends its request body at once
+/// (END_STREAM), then only reads.
 /// </remarks>
-internal sealed class GrpcEchoSession(Uri target, HttpMessageInvoker invoker, string backendHeader) : LongLivedSession
+internal sealed class GrpcEchoSession(Uri target, HttpMessageInvoker invoker, string backendHeader, TimeSpan? ticksInterval = null) : LongLivedSession
 {
     /// <summary>The Echo method's path, from stream_echo.proto's package, service and method.</summary>
     public const string EchoMethod = "/handoff.lab.v1.StreamEcho/Echo";
+
+    /// <summary>The Ticks method's path.</summary>
+    public const string TicksMethod = "/handoff.lab.v1.StreamEcho/Ticks";
 
     private readonly DuplexContent _content = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -24,7 +28,7 @@ internal sealed class GrpcEchoSession(Uri target, HttpMessageInvoker invoker, st
     private Stream? _requestBody;
     private int _closing;
 
-    public override bool SendsMessages => true;
+    public override bool SendsMessages => ticksInterval is null;
 
     public override async Task ConnectAsync(CancellationToken cancellationToken)
     {
@@ -47,6 +51,12 @@ internal sealed class GrpcEchoSession(Uri target, HttpMessageInvoker invoker, st
         }
 
         _requestBody = await _content.Body;
+        if (ticksInterval is { } interval)
+        {
+            await _requestBody.WriteAsync(GrpcWire.TicksFrame((int)interval.TotalMilliseconds), cancellationToken);
+            await _requestBody.FlushAsync(cancellationToken);
+            _content.Complete();
+        }
     }
 
     public override async Task SendAsync(long sequence, CancellationToken cancellationToken)
@@ -70,6 +80,10 @@ internal sealed class GrpcEchoSession(Uri target, HttpMessageInvoker invoker, st
         try
         {
             response = await _response!.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (Volatile.Read(ref _closing) != 0)
+        {
+            return new SessionEnding(true, RequestOutcome.Ok, "cancelled by the client", "client");
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
@@ -108,6 +122,10 @@ internal sealed class GrpcEchoSession(Uri target, HttpMessageInvoker invoker, st
                     }
                 }
             }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException && Volatile.Read(ref _closing) != 0 && ticksInterval is not null)
+            {
+                return new SessionEnding(true, RequestOutcome.Ok, "cancelled by the client", "client");
+            }
             catch (Exception ex) when (ex is HttpRequestException or IOException)
             {
                 return new SessionEnding(false, RequestOutcome.AbnormalClose, $"stream reset: {Innermost(ex)}", "network");
@@ -120,6 +138,13 @@ internal sealed class GrpcEchoSession(Uri target, HttpMessageInvoker invoker, st
     public override async Task CloseAsync(CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _closing, 1);
+        if (ticksInterval is not null)
+        {
+            // Ticks runs until the client cancels it (RST_STREAM CANCEL from the client): its own close.
+            await _lifetime.CancelAsync();
+            return;
+        }
+
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
@@ -166,6 +191,12 @@ internal sealed class GrpcEchoSession(Uri target, HttpMessageInvoker invoker, st
         var message = response.TrailingHeaders.TryGetValues("grpc-message", out var m) ? Uri.UnescapeDataString(m.FirstOrDefault() ?? string.Empty) : string.Empty;
         var ending = string.Create(CultureInfo.InvariantCulture, $"grpc-status {code} ({Name(code)}){(message.Length > 0 ? ": " + message : string.Empty)}");
         var clean = code is 0 or 14 || (byClient && code == 1);
+        if (ticksInterval is not null && byClient && !clean)
+        {
+            // A server-streaming call ends only when the client cancels it: the reset it then sees is its own.
+            clean = true;
+        }
+
         return new SessionEnding(clean, clean ? RequestOutcome.Ok : RequestOutcome.AbnormalClose, ending, byClient ? "client" : "server", GrpcStatus: code);
     }
 

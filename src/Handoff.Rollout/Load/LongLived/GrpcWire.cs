@@ -29,6 +29,17 @@ internal static class GrpcWire
         return frame;
     }
 
+    /// <summary>One framed TicksRequest {1: int32 interval_ms}.</summary>
+    public static byte[] TicksFrame(int intervalMs)
+    {
+        var message = new List<byte> { 0x08 };
+        WriteVarint(message, (ulong)intervalMs);
+        var frame = new byte[PrefixLength + message.Count];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Count);
+        message.CopyTo(frame, PrefixLength);
+        return frame;
+    }
+
     /// <summary>The length of the message a 5-byte prefix announces; null when it is compressed (the lab never asks for compression).</summary>
     public static int? MessageLength(ReadOnlySpan<byte> prefix) =>
         prefix[0] == 0 ? (int)BinaryPrimitives.ReadUInt32BigEndian(prefix[1..]) : null;

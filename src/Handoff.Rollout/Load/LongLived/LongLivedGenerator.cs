@@ -85,6 +85,7 @@ public sealed class LongLivedGenerator
     {
         TrafficKind.WebSocket => new WebSocketSession(options.Target, invoker, options.BackendHeader),
         TrafficKind.Sse => new SseSession(options.Target, invoker, options.BackendHeader),
+        TrafficKind.GrpcTicks => new GrpcEchoSession(options.Target, invoker, options.BackendHeader, options.MessageInterval),
         _ => new GrpcEchoSession(options.Target, invoker, options.BackendHeader),
     };
 
@@ -93,7 +94,7 @@ public sealed class LongLivedGenerator
     {
         private readonly RunClock _clock = generator._clock;
         private readonly LoadCounters _counters = generator.Counters;
-        private readonly TrafficUnit _unit = options.Traffic == TrafficKind.Grpc ? TrafficUnit.Stream : TrafficUnit.Connection;
+        private readonly TrafficUnit _unit = options.Traffic.IsGrpc() ? TrafficUnit.Stream : TrafficUnit.Connection;
         private List<long> _carried = [];
         private TimeSpan? _previousEnd;
 
