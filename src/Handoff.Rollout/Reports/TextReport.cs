@@ -91,7 +91,7 @@ public static class TextReport
         var c = CultureInfo.InvariantCulture;
         if (report.LongLived is { } l)
         {
-            var counts = string.Create(c, $"{l.AbnormalCloses} of {l.Connections} {Noun(l)} ended abnormally, {l.MessagesLost} of {l.MessagesSent} messages lost, {l.FailedConnects} connects failed");
+            var counts = string.Create(c, $"{l.AbnormalCloses} of {l.Connections} {Noun(l)} ended abnormally, {(l.MessagesSent > 0 ? $"{l.MessagesLost} of {l.MessagesSent} messages lost" : $"{l.MessagesReceived} messages received")}, {l.FailedConnects} connects failed");
             return report.Passed ? $"PASSED: {counts}."
                 : report.Failed == 0 ? $"FAILED: {counts}, but {string.Join(" ", report.Problems)}"
                 : $"FAILED: {counts}; main cause: {AttributionResult.Describe(report.Attribution.MainCause!.Value)}.";

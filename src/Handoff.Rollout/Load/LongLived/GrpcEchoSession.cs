@@ -99,6 +99,9 @@ internal sealed class GrpcEchoSession(Uri target, HttpMessageInvoker invoker, st
                     string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode} instead of a gRPC stream"), "server");
             }
 
+            // Ticks ends when the client cancels it: the lifetime token cancels the reads too.
+            using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+            cancellationToken = reading.Token;
             try
             {
                 await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
