@@ -232,10 +232,10 @@ public sealed class LongLivedGenerator
 
                 try
                 {
-                    using var closing = new CancellationTokenSource(options.EchoGrace, _clock.Time);
-                    await session.CloseAsync(closing.Token);
+                    // Not a cancellation token: cancelling a WebSocket's close aborts the socket, which is not the client's clean close.
+                    await session.CloseAsync(CancellationToken.None).WaitAsync(options.EchoGrace, _clock.Time);
                 }
-                catch (Exception ex) when (ex is IOException or OperationCanceledException or System.Net.WebSockets.WebSocketException or ObjectDisposedException or InvalidOperationException)
+                catch (Exception ex) when (ex is IOException or OperationCanceledException or TimeoutException or System.Net.WebSockets.WebSocketException or ObjectDisposedException or InvalidOperationException)
                 {
                     // The connection ended meanwhile; the receive says how.
                 }
@@ -246,7 +246,15 @@ public sealed class LongLivedGenerator
                 }
             }
 
-            return await receiving;
+            try
+            {
+                return await receiving;
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or HttpRequestException or System.Net.WebSockets.WebSocketException or System.Net.Sockets.SocketException)
+            {
+                // A receive that failed in a way its session did not classify: still an end the report must show.
+                return new SessionEnding(false, RequestOutcome.AbnormalClose, $"aborted: {ex.Message}", "network");
+            }
         }
 
         private void Add(RequestRecord record)
