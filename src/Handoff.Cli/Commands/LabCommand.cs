@@ -2,6 +2,7 @@ using System.CommandLine;
 using Handoff.Cli.Rendering;
 using System.Globalization;
 using Handoff.Rollout.Lab;
+using Handoff.Rollout.Load;
 using Handoff.Rollout.Runs;
 using Handoff.Rollout.Reports;
 
@@ -30,15 +31,26 @@ internal static class LabCommand
         format.AcceptOnlyFromAmong("text", "json");
         lb.AcceptOnlyFromAmong("haproxy");
         var workload = new Option<string?>("--workload") { Description = "The Deployment to roll when the manifest has several." };
-        var connections = new Option<int>("--connections") { Description = "Keep-alive connections from the load generator.", DefaultValueFactory = _ => 64 };
+        var connections = new Option<int>("--connections") { Description = "Keep-alive connections from the load generator (long-lived traffic: connections kept open, default 24).", DefaultValueFactory = _ => 64 };
         var closedLoop = new Option<bool>("--closed-loop") { Description = "Send the next request when one finishes, instead of at --rps." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the per-pod propagation draws (reproducible ranges)." };
-        var path = new Option<string>("--path") { Description = "Request path.", DefaultValueFactory = _ => "/" };
+        var path = new Option<string>("--path") { Description = "Request path (long-lived traffic: the sample's /ws, /events or gRPC Echo method unless given).", DefaultValueFactory = _ => "/" };
+        var traffic = new Option<string>("--traffic")
+        {
+            Description = "What the load is: http requests, or long-lived websocket, sse or grpc (h2c) connections that send sequenced messages, expect each echoed and reconnect when closed.",
+            DefaultValueFactory = _ => "http",
+        };
+        traffic.AcceptOnlyFromAmong([.. TrafficKinds.Names]);
+        var messageInterval = new Option<string>("--message-interval")
+        {
+            Description = "Long-lived traffic: time between two sequenced messages on one connection (grpc-ticks: between two server messages).",
+            DefaultValueFactory = _ => "100ms",
+        };
         var writeConfig = WriteConfigOption.Create();
 
         var command = new Command("lab", "Roll a Deployment on this machine: real HAProxy, real app processes, emulated kubelet and endpoint propagation; names the cause of every failed request.")
         {
-            manifest, app, propagation, rps, duration, lb, report, format, workload, connections, closedLoop, seed, path, writeConfig,
+            manifest, app, propagation, rps, duration, lb, report, format, workload, connections, closedLoop, seed, path, traffic, messageInterval, writeConfig,
         };
 
         command.SetAction(async (ParseResult r, CancellationToken ct) =>
@@ -50,6 +62,8 @@ internal static class LabCommand
                 errors.Add($"--propagation '{r.GetValue(propagation)}' is not a duration like '2s' or a range like '1s..4s'.");
             }
 
+            var kind = TrafficKinds.Parse(r.GetValue(traffic)) ?? TrafficKind.Http;
+            var interval = errors.Duration("--message-interval", r.GetValue(messageInterval)!, "'100ms'");
             var length = r.GetValue(duration) is { } given ? errors.Duration("--duration", given, "'30s'") : null;
             LabDeploymentSpec? spec = null;
             AppCommand? appCommand = null;
@@ -70,7 +84,7 @@ internal static class LabCommand
             {
                 appCommand = r.GetValue(app) is { } template
                     ? AppCommand.Parse(template)
-                    : AppCommand.SampleApi(Directory.GetCurrentDirectory()) ?? AppCommand.SampleApi(AppContext.BaseDirectory)
+                    : AppCommand.SampleApi(Directory.GetCurrentDirectory(), kind.IsGrpc()) ?? AppCommand.SampleApi(AppContext.BaseDirectory, kind.IsGrpc())
                       ?? throw new LabException("The sample API is not built; run 'dotnet build samples/Handoff.Sample.Api -c Release' or pass --app.");
             }
             catch (LabException ex)
@@ -88,7 +102,10 @@ internal static class LabCommand
                 RequestsPerSecond = r.GetValue(rps),
                 Duration = length ?? sized?.Duration ?? LabDefaults.Duration,
                 DurationSource = length is not null ? $"--duration {r.GetValue(duration)}" : sized?.Reason,
-                Connections = r.GetValue(connections),
+                // Long-lived traffic keeps fewer connections unless --connections says how many.
+                Connections = kind.IsLongLived() && r.GetResult(connections) is null or { Implicit: true } ? Rollout.Load.LongLived.LongLivedDefaults.Connections : r.GetValue(connections),
+                Traffic = kind,
+                MessageInterval = interval ?? Rollout.Load.LongLived.LongLivedDefaults.MessageInterval,
                 ClosedLoop = r.GetValue(closedLoop),
                 Seed = r.GetValue(seed),
                 Path = r.GetValue(path)!,
@@ -99,7 +116,7 @@ internal static class LabCommand
                 errors.Add(error);
             }
 
-            foreach (var error in spec is not null && appCommand is not null ? appCommand.Problems(spec) : [])
+            foreach (var error in spec is not null && appCommand is not null ? appCommand.Problems(spec, kind.IsGrpc()) : [])
             {
                 errors.Add(error);
             }

@@ -216,7 +216,8 @@ public static class CauseRules
     // A new pod failed before its first success, right after it became an endpoint: the readiness probe let traffic in too early.
     private static AttributedFailure? ServedBeforeReady(FailureEvidence e, AttributedFailure? verdict)
     {
-        if (verdict is not { Cause: FailureCause.Other })
+        // A long-lived connection that served for a while before it failed was not refused by an unready pod.
+        if (verdict is not { Cause: FailureCause.Other } || (e.Request.Unit != TrafficUnit.Request && e.Request.End - e.Request.Start > e.Options.NewPodWindow))
         {
             return null;
         }
@@ -241,5 +242,5 @@ public static class CauseRules
         };
     }
 
-    private static string Outcome(RequestRecord r) => r.Status is { } status ? $"HTTP {status}" : r.Outcome.ToString().ToLowerInvariant();
+    private static string Outcome(RequestRecord r) => r.Status is { } status ? $"HTTP {status}" : r.Session is { } session ? session.Ending : r.Outcome.ToString().ToLowerInvariant();
 }

@@ -25,8 +25,17 @@ public static class FailureAttributor
         ArgumentNullException.ThrowIfNull(events);
         options ??= new AttributionOptions();
         var pods = PodHistory.From(events, records);
-        var failures = records.Where(r => r.Failed).OrderBy(r => r.Start).Select(r => Attribute(new FailureEvidence(r, pods, events, options))).ToList();
+        var failures = records.Where(r => r.Failed).OrderBy(r => r.Start).Select(r => Attribute(r, pods, events, options)).ToList();
         return new AttributionResult(failures);
+    }
+
+    // A lost message is judged by the connection it was sent on: it reached its pod when that connection did, so the
+    // same rules place it (in flight at SIGTERM, killed at grace) as they place the connection.
+    private static AttributedFailure Attribute(RequestRecord record, IReadOnlyDictionary<string, PodHistory> pods, IReadOnlyList<TimelineEvent> events, AttributionOptions options)
+    {
+        var judged = record is { Unit: TrafficUnit.Message, Session: { } session } ? record with { Start = session.ConnectionStart } : record;
+        var verdict = Attribute(new FailureEvidence(judged, pods, events, options));
+        return ReferenceEquals(judged, record) ? verdict : verdict with { Request = record };
     }
 
     private static AttributedFailure Attribute(FailureEvidence evidence)

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace Handoff.Rollout.Lab;
 
-/// <summary>The command that runs one pod: a template with {port}, {port:NAME} and {pod} placeholders, split like a shell would (quotes), run without a shell.</summary>
+/// <summary>The command that runs one pod: a template with {port}, {port:NAME} (also {port:grpc} with gRPC traffic) and {pod} placeholders, split like a shell would (quotes), run without a shell.</summary>
 /// <remarks>
 /// {port} is the pod's traffic port (the container's first port), {port:NAME} (or {port:8081}) the loopback port the
 /// pod got for another container port, such as a management port its probes use. Every pod process also gets
@@ -100,11 +100,11 @@ public sealed partial class AppCommand
     public IReadOnlyList<string> NamedPorts =>
         [.. Words.SelectMany(w => NamedPortPlaceholder().Matches(w)).Select(m => m.Groups["name"].Value).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>Why this command cannot run <paramref name="spec"/>'s pods: a {port:X} the manifest does not declare.</summary>
-    public IEnumerable<string> Problems(LabDeploymentSpec spec)
+    /// <summary>Why this command cannot run <paramref name="spec"/>'s pods: a {port:X} the manifest does not declare ({port:grpc} is known with gRPC traffic).</summary>
+    public IEnumerable<string> Problems(LabDeploymentSpec spec, bool grpc = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var map = LabPortMap.Allocate(spec, () => 1);
+        var map = LabPortMap.Allocate(spec, () => 1, grpc);
         foreach (var name in NamedPorts.Where(n => map.Find(n) is null))
         {
             var declared = spec.Ports.Select(p => p.Name is null ? p.Number.ToString(CultureInfo.InvariantCulture) : $"{p.Name} ({p.Number.ToString(CultureInfo.InvariantCulture)})").ToList();
@@ -142,8 +142,8 @@ public sealed partial class AppCommand
     [GeneratedRegex(@"\{port:(?<name>[^{}]*)\}", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex NamedPortPlaceholder();
 
-    /// <summary>The sample API's command when its build output is found above <paramref name="start"/>, else null.</summary>
-    public static AppCommand? SampleApi(string start)
+    /// <summary>The sample API's command when its build output is found above <paramref name="start"/>, else null; for gRPC traffic it also serves h2c on {port:grpc}.</summary>
+    public static AppCommand? SampleApi(string start, bool grpc = false)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
@@ -152,7 +152,7 @@ public sealed partial class AppCommand
                 var dll = Path.Combine(dir.FullName, "samples", "Handoff.Sample.Api", "bin", configuration, "net10.0", "Handoff.Sample.Api.dll");
                 if (File.Exists(dll))
                 {
-                    return Parse($"dotnet \"{dll}\" --urls http://127.0.0.1:{{port}}");
+                    return Parse($"dotnet \"{dll}\" --urls http://127.0.0.1:{{port}}" + (grpc ? " --Sample:GrpcPort={port:grpc}" : string.Empty));
                 }
             }
         }

@@ -23,12 +23,14 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
 
     private readonly string _socketPath;
     private readonly ChildProcess _process;
+    private readonly bool _h2;
 
-    private HaProxyLoadBalancer(string socketPath, ChildProcess process, int port)
+    private HaProxyLoadBalancer(string socketPath, ChildProcess process, int port, bool h2)
     {
         _socketPath = socketPath;
         _process = process;
         Port = port;
+        _h2 = h2;
     }
 
     /// <summary>The frontend port on 127.0.0.1.</summary>
@@ -42,12 +44,16 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
 
     /// <summary>Writes the configuration into <paramref name="workDirectory"/>, starts HAProxy and waits for its socket.</summary>
     /// <exception cref="LabException">HAProxy is missing or does not start.</exception>
-    public static async Task<HaProxyLoadBalancer> StartAsync(string executable, string workDirectory, CancellationToken cancellationToken)
+    /// <param name="executable">HAProxy's executable.</param>
+    /// <param name="workDirectory">Where its configuration, socket and log go.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="traffic">What it carries: WebSockets and event streams are HTTP/1.1 like requests; gRPC is h2c on both sides.</param>
+    public static async Task<HaProxyLoadBalancer> StartAsync(string executable, string workDirectory, CancellationToken cancellationToken, Load.TrafficKind traffic = Load.TrafficKind.Http)
     {
         var port = FreePort.Next();
         var socketPath = Path.Combine(workDirectory, "admin.sock");
         var config = Path.Combine(workDirectory, "haproxy.cfg");
-        await File.WriteAllTextAsync(config, Configuration(port, socketPath), cancellationToken);
+        await File.WriteAllTextAsync(config, Configuration(port, socketPath, traffic), cancellationToken);
 
         ChildProcess process;
         try
@@ -59,7 +65,7 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
             throw new LabException($"Cannot start HAProxy '{executable}': {ex.Message}. Install it with eng/install-prereqs.sh (Debian package 'haproxy').", ex);
         }
 
-        var lb = new HaProxyLoadBalancer(socketPath, process, port);
+        var lb = new HaProxyLoadBalancer(socketPath, process, port, Load.TrafficKinds.IsGrpc(traffic));
         try
         {
             var deadline = Stopwatch.StartNew();
@@ -108,7 +114,25 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
     }
 
     /// <summary>The configuration the lab runs.</summary>
-    internal static string Configuration(int port, string socketPath) => string.Create(CultureInfo.InvariantCulture, $"""
+    /// <remarks>
+    /// Long-lived traffic adds what a real load balancer in front of WebSockets and gRPC needs and nothing else:
+    /// 'timeout tunnel' (once a WebSocket is upgraded, it replaces the client and server timeouts, so an idle but open
+    /// socket is not cut at 30 s), and for gRPC HTTP/2 without TLS on both sides ('proto h2' on the bind: clients speak
+    /// h2c with prior knowledge; 'proto h2' on each server). A server in maintenance keeps its established tunnels and
+    /// streams ('set server ... state maint' never kills sessions; no 'on-marked-down shutdown-sessions', which only
+    /// applies to health checks, and the lab has none): they end when the pod ends them, as behind kube-proxy, where
+    /// removing an endpoint leaves established connections alone. HAProxy keeps the two sides of an h2 connection
+    /// apart: a pod's GOAWAY stops new streams to that pod's connection and is not passed to the clients, who see
+    /// each stream's own end (its trailers or a reset). https://docs.haproxy.org/2.6/configuration.html#4-timeout%20tunnel
+    /// </remarks>
+    internal static string Configuration(int port, string socketPath, Load.TrafficKind traffic = Load.TrafficKind.Http) => traffic switch
+    {
+        Load.TrafficKind.Http => Configuration(port, socketPath, string.Empty, string.Empty),
+        Load.TrafficKind.Grpc or Load.TrafficKind.GrpcTicks => Configuration(port, socketPath, "  timeout tunnel 1h\n", " proto h2"),
+        _ => Configuration(port, socketPath, "  timeout tunnel 1h\n", string.Empty),
+    };
+
+    private static string Configuration(int port, string socketPath, string tunnel, string bindProto) => string.Create(CultureInfo.InvariantCulture, $"""
         # Written by 'handoff lab'. Changed at run time through the admin socket only, never reloaded.
         global
           stats socket {socketPath} mode 600 level admin
@@ -121,13 +145,13 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
           timeout client 30s
           timeout server 30s
           timeout http-keep-alive 60s
-          # Like a cloud load balancer: a request that fails on its server is not tried elsewhere.
+        {tunnel}  # Like a cloud load balancer: a request that fails on its server is not tried elsewhere.
           retries 0
           no option redispatch
           option http-keep-alive
 
         frontend lab
-          bind 127.0.0.1:{port}
+          bind 127.0.0.1:{port}{bindProto}
           default_backend {Backend}
 
         backend {Backend}
@@ -142,7 +166,7 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
     /// <summary>Adds a ready pod as a server and enables it.</summary>
     public async Task AddServerAsync(string name, int port, CancellationToken cancellationToken)
     {
-        var added = await CommandAsync($"add server {Backend}/{name} 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
+        var added = await CommandAsync($"add server {Backend}/{name} 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}{(_h2 ? " proto h2" : string.Empty)}", cancellationToken);
         if (!added.Contains("New server registered", StringComparison.Ordinal))
         {
             throw new LabException($"HAProxy refused to add server '{name}': {added.Trim()}");

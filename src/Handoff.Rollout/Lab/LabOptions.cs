@@ -38,9 +38,17 @@ public sealed record LabOptions
     /// <remarks>Defaults to false.</remarks>
     public bool ClosedLoop { get; init; }
 
-    /// <summary>Keep-alive connections from the load generator to HAProxy.</summary>
+    /// <summary>Keep-alive connections from the load generator to HAProxy; for long-lived traffic, the connections kept open.</summary>
     /// <remarks>Defaults to 64.</remarks>
     public int Connections { get; init; } = LoadDefaults.Connections;
+
+    /// <summary>What the load generator sends: HTTP requests, or long-lived WebSockets, event streams or gRPC streams.</summary>
+    /// <remarks>Defaults to <see cref="TrafficKind.Http"/>.</remarks>
+    public TrafficKind Traffic { get; init; } = TrafficKind.Http;
+
+    /// <summary>For long-lived traffic: time between two sequenced messages on one connection.</summary>
+    /// <remarks>Defaults to 100 milliseconds.</remarks>
+    public TimeSpan MessageInterval { get; init; } = Load.LongLived.LongLivedDefaults.MessageInterval;
 
     /// <summary>How long load is sent; the rollout must finish inside it.</summary>
     /// <remarks>Defaults to 30 seconds.</remarks>
@@ -50,8 +58,11 @@ public sealed record LabOptions
     public string? DurationSource { get; init; }
 
     /// <summary>The request path.</summary>
-    /// <remarks>Defaults to "/".</remarks>
+    /// <remarks>Defaults to "/"; for long-lived traffic "/" stands for the kind's own path (<see cref="TrafficPath"/>).</remarks>
     public string Path { get; init; } = "/";
+
+    /// <summary>The path the traffic goes to: <see cref="Path"/>, or for long-lived traffic left at "/" the sample's '/ws', '/events' or the gRPC Echo method.</summary>
+    public string TrafficPath => Traffic.IsLongLived() && Path == "/" ? Traffic.DefaultPath() : Path;
 
     /// <summary>Seed of the propagation draws (null: a random seed, written to the report).</summary>
     public int? Seed { get; init; }
@@ -88,6 +99,11 @@ public sealed record LabOptions
         }
 
         errors.Connections(Connections);
+        if (Traffic.IsLongLived() && MessageInterval < TimeSpan.FromMilliseconds(1))
+        {
+            errors.Add("The message interval must be at least 1 ms.");
+        }
+
         if (!Path.StartsWith('/'))
         {
             errors.Add($"--path must start with '/'; got '{Path}'.");

@@ -25,13 +25,15 @@ internal sealed class LabPod : IAsyncDisposable
     private long _readySinceTicks = -1;
     private Task _probing = Task.CompletedTask;
     private Task _termination = Task.CompletedTask;
+    private readonly bool _grpc;
 
-    private LabPod(string name, int revision, int index, LabPortMap ports, TimeSpan propagation, LabDeploymentSpec spec, TimelineRecorder timeline, HttpClient probeClient, ChildProcess process, Func<LabPod, bool, Task> readinessChanged)
+    private LabPod(string name, int revision, int index, LabPortMap ports, bool grpc, TimeSpan propagation, LabDeploymentSpec spec, TimelineRecorder timeline, HttpClient probeClient, ChildProcess process, Func<LabPod, bool, Task> readinessChanged)
     {
         Name = name;
         Revision = revision;
         Index = index;
         Ports = ports;
+        _grpc = grpc;
         Propagation = propagation;
         _spec = spec;
         _timeline = timeline;
@@ -54,6 +56,12 @@ internal sealed class LabPod : IAsyncDisposable
 
     /// <summary>Every loopback port the pod got: the traffic port and one per other container port its probes, hooks or --app use.</summary>
     public LabPortMap Ports { get; }
+
+    /// <summary>The app's h2c port for gRPC traffic on 127.0.0.1 ('{port:grpc}', env HANDOFF_PORT_GRPC and GRPC_PORT), or null when the run sends no gRPC.</summary>
+    public int? GrpcPort => _grpc ? Ports.Find(LabPortMap.GrpcPortName) : null;
+
+    /// <summary>The port the load balancer sends the run's traffic to: the gRPC port for gRPC traffic, else <see cref="Port"/>.</summary>
+    public int ServingPort => GrpcPort ?? Port;
 
     /// <summary>This pod's endpoint propagation delay (drawn once per pod).</summary>
     public TimeSpan Propagation { get; }
@@ -85,9 +93,10 @@ internal sealed class LabPod : IAsyncDisposable
         string workDirectory,
         TimelineRecorder timeline,
         HttpClient probeClient,
-        Func<LabPod, bool, Task> readinessChanged)
+        Func<LabPod, bool, Task> readinessChanged,
+        bool grpc = false)
     {
-        var ports = LabPortMap.Allocate(spec, FreePort.Next);
+        var ports = LabPortMap.Allocate(spec, FreePort.Next, grpc);
         var environment = spec.Environment
             .Select(e => new KeyValuePair<string, string>(e.Key, e.Value.Replace("{pod}", name, StringComparison.Ordinal)))
             .Concat(AppCommand.Environment(name, ports));
@@ -103,7 +112,7 @@ internal sealed class LabPod : IAsyncDisposable
             throw new LabException($"Cannot start the app '{app.Template}': {ex.Message}", ex);
         }
 
-        var pod = new LabPod(name, revision, index, ports, propagation, spec, timeline, probeClient, process, readinessChanged);
+        var pod = new LabPod(name, revision, index, ports, grpc, propagation, spec, timeline, probeClient, process, readinessChanged);
         pod._probing = pod.ProbeAsync(pod._stopProbing.Token);
         _ = pod.WatchExitAsync();
         return pod;

@@ -24,8 +24,14 @@ public sealed class LabPortMap
     /// <summary>Every container port with the loopback port it got, the traffic port first (when the manifest declares one).</summary>
     public IReadOnlyList<(LabPort Port, int Host)> All => _all;
 
-    /// <summary>Free ports for <paramref name="spec"/>'s container ports.</summary>
-    public static LabPortMap Allocate(LabDeploymentSpec spec, Func<int> nextFreePort)
+    /// <summary>The port name gRPC traffic goes to: a container port of that name, else one the lab adds for the run.</summary>
+    public const string GrpcPortName = "grpc";
+
+    /// <summary>
+    /// Free ports for <paramref name="spec"/>'s container ports; with <paramref name="grpc"/> also a 'grpc' port for the
+    /// h2c listener gRPC traffic goes to, when the container declares none of that name.
+    /// </summary>
+    public static LabPortMap Allocate(LabDeploymentSpec spec, Func<int> nextFreePort, bool grpc = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(nextFreePort);
@@ -36,12 +42,18 @@ public sealed class LabPortMap
             all.Add((port, port.Number == spec.ContainerPort ? traffic : nextFreePort()));
         }
 
+        if (grpc && !spec.Ports.Any(p => string.Equals(p.Name, GrpcPortName, StringComparison.Ordinal)))
+        {
+            // Not a container port: Number 0 says the manifest does not declare it.
+            all.Add((new LabPort(GrpcPortName, 0), nextFreePort()));
+        }
+
         return new LabPortMap(traffic, all);
     }
 
     /// <summary>The loopback port for a container port number, or the traffic port for null.</summary>
     public int For(int? containerPort) =>
-        containerPort is { } number && _all.FirstOrDefault(p => p.Port.Number == number) is { Port: not null } found ? found.Host : Traffic;
+        containerPort is { } number and not 0 && _all.FirstOrDefault(p => p.Port.Number == number) is { Port: not null } found ? found.Host : Traffic;
 
     /// <summary>The loopback port for a name or a number as <c>{port:X}</c> writes it, or null when the manifest has no such port.</summary>
     public int? Find(string nameOrNumber)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Handoff.Rollout.Load;
 using Handoff.Rollout.Reports;
 
 namespace Handoff.Rollout.Lab;
@@ -23,7 +24,14 @@ public static class LabReport
             new("probes", $"readiness {Probe(spec.Readiness)}, startup {Probe(spec.Startup)}"),
             new("load balancer", $"{result.LoadBalancer}, no retries, no redispatch"),
             new("propagation", o.Propagation.ToString()),
-            new("load", o.ClosedLoop
+            new("load", o.Traffic.IsLongLived()
+                ? string.Create(c, $"{o.Connections} long-lived {o.Traffic.Name()} connections to {o.TrafficPath}{o.Traffic switch
+                {
+                    Load.TrafficKind.Sse => string.Empty,
+                    Load.TrafficKind.GrpcTicks => $", the server sends a message every {LabDuration.Format(o.MessageInterval)} on each",
+                    _ => $", a sequenced message every {LabDuration.Format(o.MessageInterval)} on each",
+                }}, reconnecting when closed, {LabDuration.Format(o.Duration)}")
+                : o.ClosedLoop
                 ? string.Create(c, $"closed-loop over {o.Connections} connections, {LabDuration.Format(o.Duration)}, GET {o.Path}")
                 : string.Create(c, $"{o.RequestsPerSecond} req/s open-loop over {o.Connections} connections, {LabDuration.Format(o.Duration)}, GET {o.Path}")),
             new("duration", $"{LabDuration.Format(o.Duration)} ({o.DurationSource ?? "set by the caller"})"),

@@ -32,7 +32,7 @@ public sealed class LabRunner
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate().Concat(options.App.Problems(spec)).ToList();
+        var errors = options.Validate().Concat(options.App.Problems(spec, options.Traffic.IsGrpc())).ToList();
         if (errors.Count > 0)
         {
             throw new LabException(string.Join(" ", errors));
@@ -126,11 +126,11 @@ public sealed class LabRunner
 
         public async Task<LabResult> ExecuteAsync(CancellationToken cancellationToken)
         {
-            _haProxy = await HaProxyLoadBalancer.StartAsync(_options.HaProxy, _workDirectory, cancellationToken);
+            _haProxy = await HaProxyLoadBalancer.StartAsync(_options.HaProxy, _workDirectory, cancellationToken, _options.Traffic);
             _pids.Add(_haProxy.Pid);
             _watchdog.Watch(_haProxy.Pid);
             _ports.Add(_haProxy.Port);
-            _options.OnLoadBalancerStarted?.Invoke(new Uri($"http://127.0.0.1:{_haProxy.Port.ToString(CultureInfo.InvariantCulture)}{_options.Path}"));
+            _options.OnLoadBalancerStarted?.Invoke(new Uri($"http://127.0.0.1:{_haProxy.Port.ToString(CultureInfo.InvariantCulture)}{_options.TrafficPath}"));
             var version = (await _haProxy.CommandAsync("show info", cancellationToken))
                 .Split('\n').FirstOrDefault(l => l.StartsWith("Version:", StringComparison.Ordinal))?.Trim() ?? "Version: unknown";
 
@@ -141,19 +141,11 @@ public sealed class LabRunner
 
             await WaitForInitialPodsAsync(cancellationToken);
 
-            var generator = new LoadGenerator(_clock);
-            var load = new LoadOptions
-            {
-                Target = new Uri($"http://127.0.0.1:{_haProxy.Port.ToString(CultureInfo.InvariantCulture)}{_options.Path}"),
-                Mode = _options.ClosedLoop ? LoadMode.ClosedLoop : LoadMode.OpenLoop,
-                RequestsPerSecond = _options.RequestsPerSecond,
-                Connections = _options.Connections,
-                Duration = _options.Duration,
-            };
+            var target = new Uri($"http://127.0.0.1:{_haProxy.Port.ToString(CultureInfo.InvariantCulture)}{_options.TrafficPath}");
             var loadStart = _clock.Elapsed;
             _phase = "load";
-            var loadTask = generator.RunAsync(load, cancellationToken);
-            using var progressTimer = StartProgress(generator.Counters, loadStart);
+            var (loadTask, counters) = StartLoad(target, cancellationToken);
+            using var progressTimer = StartProgress(counters, loadStart);
 
             var rolloutFinished = false;
             try
@@ -168,7 +160,7 @@ public sealed class LabRunner
 
             var records = await loadTask;
             _phase = "stopping";
-            ReportProgress(generator.Counters, loadStart);
+            ReportProgress(counters, loadStart);
             return new LabResult
             {
                 Spec = _spec,
@@ -184,6 +176,35 @@ public sealed class LabRunner
                 ProcessIds = [.. _pids],
                 Ports = [.. _ports],
             };
+        }
+
+        // HTTP: the request load generator; WebSocket, SSE, gRPC: the long-lived one. Both stamp the run's clock.
+        private (Task<LoadResult> Load, LoadCounters Counters) StartLoad(Uri target, CancellationToken cancellationToken)
+        {
+            if (_options.Traffic.IsLongLived())
+            {
+                var longLived = new Load.LongLived.LongLivedGenerator(_clock);
+                var options = new Load.LongLived.LongLivedOptions
+                {
+                    Target = target,
+                    Traffic = _options.Traffic,
+                    Connections = _options.Connections,
+                    MessageInterval = _options.MessageInterval,
+                    Duration = _options.Duration,
+                };
+                return (longLived.RunAsync(options, cancellationToken), longLived.Counters);
+            }
+
+            var generator = new LoadGenerator(_clock);
+            var load = new LoadOptions
+            {
+                Target = target,
+                Mode = _options.ClosedLoop ? LoadMode.ClosedLoop : LoadMode.OpenLoop,
+                RequestsPerSecond = _options.RequestsPerSecond,
+                Connections = _options.Connections,
+                Duration = _options.Duration,
+            };
+            return (generator.RunAsync(load, cancellationToken), generator.Counters);
         }
 
         public void KillEverything()
@@ -277,7 +298,7 @@ public sealed class LabRunner
         {
             var index = Interlocked.Increment(ref _nextPodIndex);
             var name = string.Create(CultureInfo.InvariantCulture, $"{_spec.Name}-v{revision}-{index}");
-            var pod = LabPod.Start(name, revision, index, _options.Propagation.Draw(_random), _spec, _options.App, _workDirectory, _timeline, _probeClient, OnReadinessChangedAsync);
+            var pod = LabPod.Start(name, revision, index, _options.Propagation.Draw(_random), _spec, _options.App, _workDirectory, _timeline, _probeClient, OnReadinessChangedAsync, grpc: _options.Traffic.IsGrpc());
             _pods[name] = pod;
             _pids.Add(pod.Pid);
             _watchdog.Watch(pod.Pid);
@@ -343,7 +364,7 @@ public sealed class LabRunner
                 return;
             }
 
-            await _haProxy.AddServerAsync(pod.Name, pod.Port, _teardown.Token);
+            await _haProxy.AddServerAsync(pod.Name, pod.ServingPort, _teardown.Token);
             _endpoints[pod.Name] = EndpointState.Serving;
             _timeline.Record(TimelineEventKind.EndpointAdded, pod.Name, "haproxy");
         }

@@ -55,6 +55,11 @@ public static class HtmlReport
         Legend(html);
         Svg(html, report);
         Tables(html, report);
+        if (report.LongLived is { } longLived)
+        {
+            LongLivedTable(html, longLived);
+        }
+
         foreach (var line in report.Problems.Select(p => "Problem: " + p).Concat(report.Notes.Select(n => "Note: " + n)))
         {
             html.Append("<p>").Append(E(line)).Append("</p>\n");
@@ -62,6 +67,32 @@ public static class HtmlReport
 
         html.Append("</body>\n</html>\n");
         return html.ToString();
+    }
+
+    // WebSocket, SSE and gRPC traffic: closes, messages and reconnects, the same numbers as the text report's.
+    private static void LongLivedTable(StringBuilder html, LongLivedSummary l)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var rows = new List<(string Name, string Value)>
+        {
+            ("traffic", Load.TrafficKinds.Name(l.Traffic)),
+            ("connections established", string.Create(c, $"{l.Connections} ({l.Reconnects} reconnects)")),
+            ("closed cleanly", l.CleanCloses.ToString(c)),
+            ("abnormal closes", l.AbnormalCloses.ToString(c)),
+            ("failed connects", l.FailedConnects.ToString(c)),
+            ("endings", string.Join(", ", l.Endings.Select(e => string.Create(c, $"{e.Key} x{e.Value}")))),
+            ("messages sent / echoed", string.Create(c, $"{l.MessagesSent} / {l.MessagesReceived}")),
+            ("messages resent after a clean close", l.MessagesResent.ToString(c)),
+            ("messages lost", l.MessagesLost.ToString(c)),
+            ("peak reconnects per second", string.Create(c, $"{l.PeakReconnectsPerSecond}{(l.PeakReconnectsAt is { } at ? $" (at {at.TotalSeconds:0} s)" : string.Empty)}")),
+        };
+        html.Append("<h2 style=\"font-size:15px\">Long-lived connections</h2>\n<table class=\"long-lived\">\n");
+        foreach (var (name, value) in rows)
+        {
+            html.Append("<tr><td>").Append(E(name)).Append("</td><td style=\"text-align:left\">").Append(E(value)).Append("</td></tr>\n");
+        }
+
+        html.Append("</table>\n");
     }
 
     private static void Legend(StringBuilder html) => html.Append("""

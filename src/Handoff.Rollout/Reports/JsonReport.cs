@@ -9,7 +9,8 @@ namespace Handoff.Rollout.Reports;
 /// <remarks>
 /// Shape: { title, passed, metadata{}, summary{sent, ok, failed, outcomes{}, causes{}, observedPropagationSeconds{max,
 /// median, lowerBound, pods}, configuredPropagationSeconds, configuredPropagationSource}, problems[], notes[],
-/// pods[{..., observedPropagationSeconds}], events[], failures[], rate[] }. Successful requests are summarised, not listed.
+/// pods[{..., observedPropagationSeconds}], events[], failures[], rate[] }, plus longLived{connections, abnormalCloses,
+/// messagesLost, peakReconnectsPerSecond, ...} and each failure's unit and ending for WebSocket, SSE and gRPC traffic. Successful requests are summarised, not listed.
 /// </remarks>
 public static class JsonReport
 {
@@ -55,6 +56,11 @@ public static class JsonReport
 
             WritePropagationSummary(json, report.Propagation);
             json.WriteEndObject();
+            if (report.LongLived is { } longLived)
+            {
+                WriteLongLived(json, longLived);
+            }
+
             Strings(json, "problems", report.Problems);
             Strings(json, "notes", report.Notes);
 
@@ -113,6 +119,12 @@ public static class JsonReport
                 }
 
                 json.WriteString("backend", f.Request.Backend);
+                if (f.Request.Session is { } session)
+                {
+                    json.WriteString("unit", Camel(f.Request.Unit.ToString()));
+                    json.WriteString("ending", session.Ending);
+                }
+
                 json.WriteString("cause", Camel(f.Cause.ToString()));
                 json.WriteString("pod", f.Pod);
                 json.WriteString("explanation", f.Explanation);
@@ -216,4 +228,32 @@ public static class JsonReport
 
     /// <summary>The JSON name of a cause (as in 'causes' and 'failures[].cause').</summary>
     public static string Name(FailureCause cause) => Camel(cause.ToString());
+
+    // "longLived": present only for WebSocket, SSE and gRPC traffic, so HTTP reports keep their shape.
+    private static void WriteLongLived(Utf8JsonWriter json, LongLivedSummary l)
+    {
+        json.WriteStartObject("longLived");
+        json.WriteString("traffic", Load.TrafficKinds.Name(l.Traffic));
+        json.WriteNumber("connections", l.Connections);
+        json.WriteNumber("reconnects", l.Reconnects);
+        json.WriteNumber("failedConnects", l.FailedConnects);
+        json.WriteNumber("cleanCloses", l.CleanCloses);
+        json.WriteNumber("abnormalCloses", l.AbnormalCloses);
+        json.WriteStartObject("endings");
+        foreach (var (ending, count) in l.Endings)
+        {
+            json.WriteNumber(ending, count);
+        }
+
+        json.WriteEndObject();
+        json.WriteNumber("messagesSent", l.MessagesSent);
+        json.WriteNumber("messagesReceived", l.MessagesReceived);
+        json.WriteNumber("messagesResent", l.MessagesResent);
+        json.WriteNumber("messagesLost", l.MessagesLost);
+        json.WriteNumber("peakReconnectsPerSecond", l.PeakReconnectsPerSecond);
+        Time(json, "peakReconnectsAt", l.PeakReconnectsAt);
+        Time(json, "medianReconnectSeconds", l.MedianReconnectDelay);
+        Time(json, "maxReconnectSeconds", l.MaxReconnectDelay);
+        json.WriteEndObject();
+    }
 }

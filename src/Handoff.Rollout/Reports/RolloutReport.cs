@@ -41,6 +41,9 @@ public sealed record RolloutReport
     /// <summary>Things the reader should know (features read but not emulated).</summary>
     public required IReadOnlyList<string> Notes { get; init; }
 
+    /// <summary>Long-lived connections (WebSocket, SSE, gRPC): closes, lost messages, reconnects; null for HTTP traffic.</summary>
+    public LongLivedSummary? LongLived { get; init; }
+
     /// <summary>Requests that failed.</summary>
     public int Failed => Attribution.Failures.Count;
 
@@ -65,7 +68,11 @@ public sealed record RolloutReport
         var ordered = events.OrderBy(e => e.At).ToList();
         attribution ??= new AttributionOptions();
         var attributed = FailureAttributor.Attribute(records, ordered, attribution);
-        var propagation = PropagationMeasurement.Measure(records, ordered, attributed, attribution);
+
+        // A lost message was sent on a connection opened earlier: it says nothing about when the plane stopped routing.
+        var routed = records.Any(r => r.Unit == TrafficUnit.Message) ? [.. records.Where(r => r.Unit != TrafficUnit.Message)] : records;
+        var propagation = PropagationMeasurement.Measure(routed, ordered, attributed, attribution);
+        var longLived = LongLivedSummary.From(records);
         return new RolloutReport
         {
             Title = title,
@@ -77,7 +84,9 @@ public sealed record RolloutReport
             Propagation = propagation,
             Rate = Reports.RateBin.From(records, RateBin),
             Problems = problems ?? [],
-            Notes = [.. notes ?? [], .. attributed.Notes, .. propagation.Pods.Where(p => p.IsLowerBound).Select(p => p.Explanation)],
+            // The lower-bound notes speak of request rates; long-lived traffic opens too few connections for them.
+            Notes = [.. notes ?? [], .. attributed.Notes, .. propagation.Pods.Where(p => p.IsLowerBound && longLived is null).Select(p => p.Explanation)],
+            LongLived = longLived,
         };
     }
 

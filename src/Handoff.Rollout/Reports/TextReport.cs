@@ -21,7 +21,16 @@ public static class TextReport
 
         var sent = report.Records.Count;
         text.AppendLine();
-        text.Append(c, $"requests  {sent} sent, {sent - report.Failed} ok, {report.Failed} failed ({Share(report.Failed, sent)})").AppendLine();
+        if (report.LongLived is { } longLived)
+        {
+            LongLivedLines(text, longLived);
+            text.Append(c, $"records   {sent} (connections, failed connects and lost messages), {report.Failed} failed ({Share(report.Failed, sent)})").AppendLine();
+        }
+        else
+        {
+            text.Append(c, $"requests  {sent} sent, {sent - report.Failed} ok, {report.Failed} failed ({Share(report.Failed, sent)})").AppendLine();
+        }
+
         var outcomes = report.Outcomes.Where(o => o.Key != Load.RequestOutcome.Ok).Select(o => $"{o.Key} {o.Value}").ToList();
         if (outcomes.Count > 0)
         {
@@ -80,6 +89,14 @@ public static class TextReport
     {
         ArgumentNullException.ThrowIfNull(report);
         var c = CultureInfo.InvariantCulture;
+        if (report.LongLived is { } l)
+        {
+            var counts = string.Create(c, $"{l.AbnormalCloses} of {l.Connections} {Noun(l)} ended abnormally, {(l.MessagesSent > 0 ? $"{l.MessagesLost} of {l.MessagesSent} messages lost" : $"{l.MessagesReceived} messages received")}, {l.FailedConnects} connects failed");
+            return report.Passed ? $"PASSED: {counts}."
+                : report.Failed == 0 ? $"FAILED: {counts}, but {string.Join(" ", report.Problems)}"
+                : $"FAILED: {counts}; main cause: {AttributionResult.Describe(report.Attribution.MainCause!.Value)}.";
+        }
+
         if (report.Passed)
         {
             return string.Create(c, $"PASSED: 0 of {report.Records.Count} requests failed.");
@@ -114,6 +131,26 @@ public static class TextReport
         ArgumentNullException.ThrowIfNull(propagation);
         return (propagation.IsLowerBound ? ">=" : string.Empty) + propagation.Observed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>The long-lived connections' lines: closes by kind, messages, reconnects.</summary>
+    private static void LongLivedLines(StringBuilder text, LongLivedSummary l)
+    {
+        var c = CultureInfo.InvariantCulture;
+        text.Append(c, $"{Noun(l),-11} {Load.TrafficKinds.Name(l.Traffic)}: {l.Connections} established ({l.Reconnects} reconnects), {l.CleanCloses} closed cleanly, {l.AbnormalCloses} abnormal closes, {l.FailedConnects} failed connects").AppendLine();
+        if (l.Endings.Count > 0)
+        {
+            text.Append(c, $"endings     {string.Join(", ", l.Endings.Select(e => $"{e.Key} x{e.Value}"))}").AppendLine();
+        }
+
+        text.AppendLine(l.Traffic is Load.TrafficKind.Sse or Load.TrafficKind.GrpcTicks
+            ? string.Create(c, $"messages    {l.MessagesReceived} received from the server (events or ticks; nothing is echoed, so none can be counted lost)")
+            : string.Create(c, $"messages    {l.MessagesSent} sent, {l.MessagesReceived} echoed, {l.MessagesResent} resent after a clean close, {l.MessagesLost} lost"));
+        text.Append(c, $"reconnects  peak {l.PeakReconnectsPerSecond} per second{(l.PeakReconnectsAt is { } at ? $" (at {at.TotalSeconds:0} s)" : string.Empty)}; reconnect time median {Millis(l.MedianReconnectDelay)}, max {Millis(l.MaxReconnectDelay)}").AppendLine();
+    }
+
+    private static string Noun(LongLivedSummary l) => Load.TrafficKinds.IsGrpc(l.Traffic) ? "streams" : "connections";
+
+    private static string Millis(TimeSpan? t) => t is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v.TotalMilliseconds:0} ms") : "-";
 
     private static string Seconds(TimeSpan? at) => at is { } t ? t.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture) : "-";
 

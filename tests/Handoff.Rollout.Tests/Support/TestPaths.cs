@@ -17,6 +17,9 @@ internal static class TestPaths
     /// <summary>The CLI's dll.</summary>
     public static string Cli => Built("src/Handoff.Cli", "handoff.dll");
 
+    /// <summary>The sample API's dll (WebSocket /ws, SSE /events, gRPC StreamEcho on {port:grpc}).</summary>
+    public static string SampleApi => Built("samples/Handoff.Sample.Api", "Handoff.Sample.Api.dll");
+
     /// <summary>The --app template that runs the test app.</summary>
     public static string TestAppCommand => $"dotnet \"{TestApp}\" --urls http://127.0.0.1:{{port}}";
 
