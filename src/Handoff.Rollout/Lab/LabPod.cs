@@ -57,7 +57,7 @@ internal sealed class LabPod : IAsyncDisposable
     /// <summary>Every loopback port the pod got: the traffic port and one per other container port its probes, hooks or --app use.</summary>
     public LabPortMap Ports { get; }
 
-    /// <summary>The app's h2c port for gRPC traffic on 127.0.0.1 ('{port:grpc}', env HANDOFF_PORT_GRPC and GRPC_PORT), or null when the run sends no gRPC.</summary>
+    /// <summary>The app's h2c port for gRPC traffic on 127.0.0.1 ('{port:grpc}', env HANDOFF_PORT_GRPC), or null when the run sends no gRPC.</summary>
     public int? GrpcPort => _grpc ? Ports.Find(LabPortMap.GrpcPortName) : null;
 
     /// <summary>The port the load balancer sends the run's traffic to: the gRPC port for gRPC traffic, else <see cref="Port"/>.</summary>
