@@ -10,6 +10,8 @@ namespace Handoff.Rollout.Tests.Lab;
 /// 'lab --traffic websocket|grpc-ticks' end to end: the sample API as real pods (real Kestrel), real HAProxy, real
 /// ClientWebSocket and HTTP/2 clients, one short rollout each (tests/fixtures/lab/long-lived-short.yaml).
 /// </summary>
+// Real lab runs: in the lab collection, so they never run beside another lab's timing-sensitive measurements.
+[Collection(LabSmokeCollection.Name)]
 public class LabLongLivedTrafficTests
 {
     private const int Connections = 8;

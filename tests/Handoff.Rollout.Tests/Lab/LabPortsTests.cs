@@ -8,6 +8,8 @@ namespace Handoff.Rollout.Tests.Lab;
 /// '{port:NAME}' in --app: a pod whose probes use a management port gets a loopback port for it, and the app is told
 /// which (on its command line and as HANDOFF_PORT_NAME).
 /// </summary>
+// Real lab runs: in the lab collection, so they never run beside another lab's timing-sensitive measurements.
+[Collection(LabSmokeCollection.Name)]
 public class LabPortsTests
 {
     private static readonly LabDeploymentSpec Spring = LabManifestReader.Read(TestPaths.Fixture("management-port.yaml"));

@@ -6,6 +6,8 @@ using Handoff.Rollout.Timeline;
 
 namespace Handoff.Rollout.Tests.Load;
 
+// Real processes killed mid-request and exact counts: in the lab collection, never beside a lab run.
+[Collection(Handoff.Rollout.Tests.Lab.LabSmokeCollection.Name)]
 public class LoadGeneratorTests
 {
     [Fact(Timeout = 60_000)]
