@@ -121,6 +121,11 @@ internal static class LabCommand
                 errors.Add(error);
             }
 
+            if (r.GetValue(writeConfig) is not null && kind != TrafficKind.Http)
+            {
+                errors.Add("--write-config needs --traffic http: long-lived connections stay on their pod after its endpoint is removed, so they do not show the propagation.");
+            }
+
             foreach (var error in WriteConfigOption.Problems(r.GetValue(writeConfig)))
             {
                 errors.Add(error);

@@ -260,7 +260,7 @@ public static class HtmlReport
         }
 
         html.Append("</table>\n");
-        if (TextReport.PropagationLine(report.Propagation) is { } line)
+        if (TextReport.PropagationLine(report) is { } line)
         {
             html.Append("<p class=\"propagation\">Propagation: ").Append(E(line)).Append("</p>\n");
         }

@@ -64,7 +64,7 @@ public static class TextReport
             propagation.TryGetValue(p.Name, out var seen) ? ObservedPropagation(seen) : "-",
         })]);
         text.AppendLine("  (seconds from the start of the run; '-' did not happen; P seen: seconds from deletion to the last request the pod got, '>=' a lower bound)");
-        if (PropagationLine(report.Propagation) is { } line)
+        if (PropagationLine(report) is { } line)
         {
             text.Append(c, $"propagation  {line}").AppendLine();
         }
@@ -109,6 +109,19 @@ public static class TextReport
 
         var cause = AttributionResult.Describe(report.Attribution.MainCause!.Value);
         return string.Create(c, $"FAILED: {report.Failed} of {report.Records.Count} requests failed; main cause: {cause}.");
+    }
+
+    /// <summary>
+    /// The propagation line of <paramref name="report"/>: for long-lived traffic a sentence that it is not measured
+    /// there (a connection stays on the pod it opened after the pod's endpoint is removed, so the traffic does not show
+    /// when the load balancer stopped routing new ones), else <see cref="PropagationLine(Attribution.PropagationMeasurement)"/>.
+    /// </summary>
+    public static string? PropagationLine(RolloutReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.LongLived is not null && report.Propagation.Max is not null
+            ? string.Create(CultureInfo.InvariantCulture, $"not measured from long-lived traffic (a connection stays on its pod after the endpoint is removed); configured {report.Propagation.Configured.TotalSeconds:0.###} s ({report.Propagation.ConfiguredSource}); measure it with --traffic http")
+            : PropagationLine(report.Propagation);
     }
 
     /// <summary>One line: the observed propagation (max, median, over how many pods) beside the configured or assumed one; null when no pod was deleted.</summary>

@@ -10,6 +10,7 @@ public class LabCliTests
     [InlineData("smoke-naive.yaml", new[] { "--propagation", "soon" }, "--propagation 'soon' is not a duration like '2s' or a range like '1s..4s'.")]
     [InlineData("smoke-naive.yaml", new[] { "--rps", "0" }, "--rps must be between 1 and 100000; got 0.")]
     [InlineData("missing.yaml", new string[0], "missing.yaml: No such file or directory.")]
+    [InlineData("smoke-naive.yaml", new[] { "--traffic", "websocket", "--write-config", "never-written.yaml" }, "--write-config needs --traffic http: long-lived connections stay on their pod after its endpoint is removed, so they do not show the propagation.")]
     public async Task Lab_BadInput_PrintsOneLineAndExits2(string fixture, string[] extra, string expected)
     {
         var (exitCode, stdout, stderr) = await RunAsync(fixture, extra);

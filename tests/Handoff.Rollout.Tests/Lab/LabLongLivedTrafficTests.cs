@@ -42,6 +42,10 @@ public class LabLongLivedTrafficTests
         (closes[^1] - closes[0]).ShouldBeGreaterThan(TimeSpan.FromMilliseconds(300));
         report.Passed.ShouldBeTrue();
         TextReport.Render(report).ShouldContain("close 1001 (EndpointUnavailable) x8");
+
+        // Connections stay on their pod after its endpoint is removed: the traffic does not show the propagation.
+        TextReport.Render(report).ShouldContain("propagation  not measured from long-lived traffic");
+        TextReport.Render(report).ShouldNotContain("is a lower bound, see the notes");
         await LabRuns.ShouldHaveLeftNothingAsync(result);
     }
 
