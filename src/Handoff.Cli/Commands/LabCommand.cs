@@ -25,11 +25,15 @@ internal static class LabCommand
         };
         var rps = new Option<int>("--rps") { Description = "Open-loop request rate.", DefaultValueFactory = _ => 1000 };
         var duration = new Option<string?>("--duration") { Description = "How long load runs; the rollout must finish inside it. Default: what the rollout needs (explain's simulation of this manifest) + warm-up + tail." };
-        var lb = new Option<string>("--lb") { Description = "Load balancer (only 'haproxy').", DefaultValueFactory = _ => "haproxy" };
+        var lb = new Option<string>("--lb")
+        {
+            Description = "Load balancer: 'haproxy' (HTTP mode: balances each request, like a cloud HTTP load balancer or an ingress) or 'haproxy-tcp' (TCP mode: balances each connection once, like kube-proxy or a network load balancer; the pods' GOAWAY reaches the clients).",
+            DefaultValueFactory = _ => "haproxy",
+        };
         var report = new Option<string?>("--report") { Description = "Folder for report.html, report.json, report.txt and the processes' logs." };
         var format = new Option<string>("--format") { Description = "Output on stdout: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        lb.AcceptOnlyFromAmong("haproxy");
+        lb.AcceptOnlyFromAmong([.. LoadBalancerModes.Names]);
         var workload = new Option<string?>("--workload") { Description = "The Deployment to roll when the manifest has several." };
         var connections = new Option<int>("--connections") { Description = "Keep-alive connections from the load generator (long-lived traffic: connections kept open, default 24).", DefaultValueFactory = _ => 64 };
         var closedLoop = new Option<bool>("--closed-loop") { Description = "Send the next request when one finishes, instead of at --rps." };
@@ -105,6 +109,7 @@ internal static class LabCommand
                 // Long-lived traffic keeps fewer connections unless --connections says how many.
                 Connections = kind.IsLongLived() && r.GetResult(connections) is null or { Implicit: true } ? Rollout.Load.LongLived.LongLivedDefaults.Connections : r.GetValue(connections),
                 Traffic = kind,
+                LoadBalancer = LoadBalancerModes.Parse(r.GetValue(lb)) ?? LoadBalancerMode.Http,
                 MessageInterval = interval ?? Rollout.Load.LongLived.LongLivedDefaults.MessageInterval,
                 ClosedLoop = r.GetValue(closedLoop),
                 Seed = r.GetValue(seed),
@@ -124,6 +129,10 @@ internal static class LabCommand
             if (r.GetValue(writeConfig) is not null && kind != TrafficKind.Http)
             {
                 errors.Add("--write-config needs --traffic http: long-lived connections stay on their pod after its endpoint is removed, so they do not show the propagation.");
+            }
+            else if (r.GetValue(writeConfig) is not null && options.LoadBalancer == LoadBalancerMode.Tcp)
+            {
+                errors.Add("--write-config needs --lb haproxy: behind a TCP load balancer keep-alive connections stay on their pod after its endpoint is removed, so they do not show the propagation.");
             }
 
             foreach (var error in WriteConfigOption.Problems(r.GetValue(writeConfig)))

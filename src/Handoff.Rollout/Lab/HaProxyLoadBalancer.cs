@@ -9,9 +9,10 @@ namespace Handoff.Rollout.Lab;
 /// <remarks>
 /// Configured like a cloud load balancer: no retries, no redispatch, no health checks (the lab's propagation
 /// delay plays the control plane), keep-alive to the backends. Servers are added with 'add server' and taken
-/// out with 'set server ... state maint' on the admin socket; the process is never reloaded. Every response,
-/// including HAProxy's own 503s, carries 'X-Backend: &lt;server name&gt;' ('&lt;NOSRV&gt;' when no server was
-/// chosen). Runtime API: https://docs.haproxy.org/2.6/management.html#9.3
+/// out with 'set server ... state maint' on the admin socket; the process is never reloaded. In HTTP mode every
+/// response, including HAProxy's own 503s, carries 'X-Backend: &lt;server name&gt;' ('&lt;NOSRV&gt;' when no server
+/// was chosen); in TCP mode only the app's own X-Backend names the pod, and a connection with no server is closed.
+/// Runtime API: https://docs.haproxy.org/2.6/management.html#9.3
 /// </remarks>
 internal sealed class HaProxyLoadBalancer : IAsyncDisposable
 {
@@ -25,13 +26,17 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
     private readonly ChildProcess _process;
     private readonly bool _h2;
 
-    private HaProxyLoadBalancer(string socketPath, ChildProcess process, int port, bool h2)
+    private HaProxyLoadBalancer(string socketPath, ChildProcess process, int port, bool h2, LoadBalancerMode mode)
     {
         _socketPath = socketPath;
         _process = process;
         Port = port;
         _h2 = h2;
+        Mode = mode;
     }
+
+    /// <summary>Whether HAProxy balances requests (HTTP mode) or connections (TCP mode).</summary>
+    public LoadBalancerMode Mode { get; }
 
     /// <summary>The frontend port on 127.0.0.1.</summary>
     public int Port { get; }
@@ -48,12 +53,13 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
     /// <param name="workDirectory">Where its configuration, socket and log go.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <param name="traffic">What it carries: WebSockets and event streams are HTTP/1.1 like requests; gRPC is h2c on both sides.</param>
-    public static async Task<HaProxyLoadBalancer> StartAsync(string executable, string workDirectory, CancellationToken cancellationToken, Load.TrafficKind traffic = Load.TrafficKind.Http)
+    /// <param name="mode">HTTP mode (balances requests) or TCP mode (balances connections, passes bytes).</param>
+    public static async Task<HaProxyLoadBalancer> StartAsync(string executable, string workDirectory, CancellationToken cancellationToken, Load.TrafficKind traffic = Load.TrafficKind.Http, LoadBalancerMode mode = LoadBalancerMode.Http)
     {
         var port = FreePort.Next();
         var socketPath = Path.Combine(workDirectory, "admin.sock");
         var config = Path.Combine(workDirectory, "haproxy.cfg");
-        await File.WriteAllTextAsync(config, Configuration(port, socketPath, traffic), cancellationToken);
+        await File.WriteAllTextAsync(config, Configuration(port, socketPath, traffic, mode), cancellationToken);
 
         ChildProcess process;
         try
@@ -65,7 +71,7 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
             throw new LabException($"Cannot start HAProxy '{executable}': {ex.Message}. Install it with eng/install-prereqs.sh (Debian package 'haproxy').", ex);
         }
 
-        var lb = new HaProxyLoadBalancer(socketPath, process, port, Load.TrafficKinds.IsGrpc(traffic));
+        var lb = new HaProxyLoadBalancer(socketPath, process, port, mode == LoadBalancerMode.Http && Load.TrafficKinds.IsGrpc(traffic), mode);
         try
         {
             var deadline = Stopwatch.StartNew();
@@ -115,24 +121,31 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
 
     /// <summary>The configuration the lab runs.</summary>
     /// <remarks>
-    /// Long-lived traffic adds what a real load balancer in front of WebSockets and gRPC needs and nothing else:
-    /// 'timeout tunnel' (once a WebSocket is upgraded, it replaces the client and server timeouts, so an idle but open
-    /// socket is not cut at 30 s), and for gRPC HTTP/2 without TLS on both sides ('proto h2' on the bind: clients speak
-    /// h2c with prior knowledge; 'proto h2' on each server). A server in maintenance keeps its established tunnels and
-    /// streams ('set server ... state maint' never kills sessions; no 'on-marked-down shutdown-sessions', which only
-    /// applies to health checks, and the lab has none): they end when the pod ends them, as behind kube-proxy, where
-    /// removing an endpoint leaves established connections alone. HAProxy keeps the two sides of an h2 connection
-    /// apart: a pod's GOAWAY stops new streams to that pod's connection and is not passed to the clients, who see
-    /// each stream's own end (its trailers or a reset). https://docs.haproxy.org/2.6/configuration.html#4-timeout%20tunnel
+    /// <para>Long-lived traffic adds what a real load balancer in front of WebSockets and gRPC needs and nothing else:
+    /// 'timeout tunnel' (once a WebSocket is upgraded, or in TCP mode once a connection is established, it replaces the
+    /// client and server timeouts, so an idle but open socket is not cut at 30 s), and in HTTP mode for gRPC HTTP/2
+    /// without TLS on both sides ('proto h2' on the bind: clients speak h2c with prior knowledge; 'proto h2' on each
+    /// server).</para>
+    /// <para>A server in maintenance keeps its established tunnels, streams and connections ('set server ... state maint'
+    /// never kills sessions; no 'on-marked-down shutdown-sessions', which only applies to health checks, and the lab has
+    /// none): they end when the pod ends them, as behind kube-proxy, where removing an endpoint leaves established
+    /// connections alone.</para>
+    /// <para>In HTTP mode HAProxy keeps the two sides of an h2 connection apart: a pod's GOAWAY stops new streams to that
+    /// pod's connection and is not passed to the clients, who see each stream's own end, and HAProxy 2.6 passes a pod's
+    /// RST_STREAM(NO_ERROR) after a stream's trailers on as CANCEL (haproxy/haproxy#1219), which .NET's client reads as a
+    /// reset that drops the trailers. In TCP mode the client speaks HTTP/2 with the pod itself: it sees the pod's GOAWAY
+    /// and RST_STREAM(NO_ERROR) as the pod sent them.</para>
+    /// https://docs.haproxy.org/2.6/configuration.html#4-timeout%20tunnel
     /// </remarks>
-    internal static string Configuration(int port, string socketPath, Load.TrafficKind traffic = Load.TrafficKind.Http) => traffic switch
+    internal static string Configuration(int port, string socketPath, Load.TrafficKind traffic = Load.TrafficKind.Http, LoadBalancerMode mode = LoadBalancerMode.Http)
     {
-        Load.TrafficKind.Http => Configuration(port, socketPath, string.Empty, string.Empty),
-        Load.TrafficKind.Grpc or Load.TrafficKind.GrpcTicks => Configuration(port, socketPath, "  timeout tunnel 1h\n", " proto h2"),
-        _ => Configuration(port, socketPath, "  timeout tunnel 1h\n", string.Empty),
-    };
+        var tunnel = traffic == Load.TrafficKind.Http ? string.Empty : "  timeout tunnel 1h\n";
+        return mode == LoadBalancerMode.Tcp
+            ? TcpConfiguration(port, socketPath, tunnel)
+            : HttpConfiguration(port, socketPath, tunnel, Load.TrafficKinds.IsGrpc(traffic) ? " proto h2" : string.Empty);
+    }
 
-    private static string Configuration(int port, string socketPath, string tunnel, string bindProto) => string.Create(CultureInfo.InvariantCulture, $"""
+    private static string HttpConfiguration(int port, string socketPath, string tunnel, string bindProto) => string.Create(CultureInfo.InvariantCulture, $"""
         # Written by 'handoff lab'. Changed at run time through the admin socket only, never reloaded.
         global
           stats socket {socketPath} mode 600 level admin
@@ -160,6 +173,32 @@ internal sealed class HaProxyLoadBalancer : IAsyncDisposable
           http-reuse safe
           # Also on HAProxy's own error responses, so a failed request names the pod it was sent to.
           http-after-response set-header X-Backend %s
+
+        """);
+
+    private static string TcpConfiguration(int port, string socketPath, string tunnel) => string.Create(CultureInfo.InvariantCulture, $"""
+        # Written by 'handoff lab' (--lb haproxy-tcp). Changed at run time through the admin socket only, never reloaded.
+        global
+          stats socket {socketPath} mode 600 level admin
+          maxconn 4096
+          nbthread 1
+
+        defaults
+          mode tcp
+          timeout connect 2s
+          timeout client 30s
+          timeout server 30s
+        {tunnel}  # Like kube-proxy or a network load balancer: a connection is balanced once, when it opens, and never moved.
+          retries 0
+          no option redispatch
+
+        frontend lab
+          bind 127.0.0.1:{port}
+          default_backend {Backend}
+
+        backend {Backend}
+          # roundrobin is a dynamic algorithm, which 'add server' requires.
+          balance roundrobin
 
         """);
 

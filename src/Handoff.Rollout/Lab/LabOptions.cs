@@ -67,6 +67,10 @@ public sealed record LabOptions
     /// <summary>Seed of the propagation draws (null: a random seed, written to the report).</summary>
     public int? Seed { get; init; }
 
+    /// <summary>Whether HAProxy balances requests (HTTP mode, '--lb haproxy') or connections (TCP mode, '--lb haproxy-tcp').</summary>
+    /// <remarks>Defaults to <see cref="LoadBalancerMode.Http"/>.</remarks>
+    public LoadBalancerMode LoadBalancer { get; init; } = LoadBalancerMode.Http;
+
     /// <summary>HAProxy's executable.</summary>
     /// <remarks>Defaults to /usr/sbin/haproxy.</remarks>
     public string HaProxy { get; init; } = LabDefaults.HaProxy;

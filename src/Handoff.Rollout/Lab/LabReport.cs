@@ -58,6 +58,7 @@ public static class LabReport
                 DataPlaneLagSource = o.Propagation.Min == o.Propagation.Max ? $"--propagation {o.Propagation}" : $"--propagation {o.Propagation}, drawn per pod",
                 DataPlaneLagByPod = result.PodPropagation,
             });
+        report = report with { ConnectionsPinned = o.LoadBalancer == LoadBalancerMode.Tcp };
         var unexplainedTimeouts = report.Attribution.Failures.Count(f => f.Cause == Attribution.FailureCause.Other && f.Request.Outcome == Load.RequestOutcome.Timeout);
         if (unexplainedTimeouts > 0)
         {

@@ -126,7 +126,7 @@ public sealed class LabRunner
 
         public async Task<LabResult> ExecuteAsync(CancellationToken cancellationToken)
         {
-            _haProxy = await HaProxyLoadBalancer.StartAsync(_options.HaProxy, _workDirectory, cancellationToken, _options.Traffic);
+            _haProxy = await HaProxyLoadBalancer.StartAsync(_options.HaProxy, _workDirectory, cancellationToken, _options.Traffic, _options.LoadBalancer);
             _pids.Add(_haProxy.Pid);
             _watchdog.Watch(_haProxy.Pid);
             _ports.Add(_haProxy.Port);
@@ -171,7 +171,7 @@ public sealed class LabRunner
                 RolloutFinished = rolloutFinished,
                 Cancelled = cancellationToken.IsCancellationRequested,
                 StartedAt = _clock.StartedAt,
-                LoadBalancer = "HAProxy " + version["Version:".Length..].Trim(),
+                LoadBalancer = $"HAProxy {version["Version:".Length..].Trim()} in {_options.LoadBalancer.Describe()}",
                 PodPropagation = _pods.Values.ToDictionary(p => p.Name, p => p.Propagation, StringComparer.Ordinal),
                 ProcessIds = [.. _pids],
                 Ports = [.. _ports],
@@ -191,6 +191,8 @@ public sealed class LabRunner
                     Connections = _options.Connections,
                     MessageInterval = _options.MessageInterval,
                     Duration = _options.Duration,
+                    // Behind a TCP load balancer each client is its own process in the field: its own connection, balanced once.
+                    ConnectionPerClient = _options.LoadBalancer == LoadBalancerMode.Tcp,
                 };
                 return (longLived.RunAsync(options, cancellationToken), longLived.Counters);
             }

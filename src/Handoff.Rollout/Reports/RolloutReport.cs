@@ -44,6 +44,12 @@ public sealed record RolloutReport
     /// <summary>Long-lived connections (WebSocket, SSE, gRPC): closes, lost messages, reconnects; null for HTTP traffic.</summary>
     public LongLivedSummary? LongLived { get; init; }
 
+    /// <summary>
+    /// Whether connections stay on the pod they opened to after its endpoint is removed (a TCP load balancer, as
+    /// kube-proxy): the traffic then does not show when routing to a pod stopped, so propagation is not measured from it.
+    /// </summary>
+    public bool ConnectionsPinned { get; init; }
+
     /// <summary>Requests that failed.</summary>
     public int Failed => Attribution.Failures.Count;
 

@@ -119,8 +119,16 @@ public static class TextReport
     public static string? PropagationLine(RolloutReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return report.LongLived is not null && report.Propagation.Max is not null
-            ? string.Create(CultureInfo.InvariantCulture, $"not measured from long-lived traffic (a connection stays on its pod after the endpoint is removed); configured {report.Propagation.Configured.TotalSeconds:0.###} s ({report.Propagation.ConfiguredSource}); measure it with --traffic http")
+        if (report.Propagation.Max is null)
+        {
+            return PropagationLine(report.Propagation);
+        }
+
+        var configured = string.Create(CultureInfo.InvariantCulture, $"configured {report.Propagation.Configured.TotalSeconds:0.###} s ({report.Propagation.ConfiguredSource})");
+        return report.LongLived is not null
+            ? $"not measured from long-lived traffic (a connection stays on its pod after the endpoint is removed); {configured}; measure it with --traffic http{(report.ConnectionsPinned ? " --lb haproxy" : string.Empty)}"
+            : report.ConnectionsPinned
+            ? $"not measured behind a TCP load balancer (a keep-alive connection stays on its pod after the endpoint is removed); {configured}; measure it with --lb haproxy"
             : PropagationLine(report.Propagation);
     }
 

@@ -59,6 +59,58 @@ public sealed class HaProxyLoadBalancerTests : IDisposable
         Processes.IsAlive(haProxyPid).ShouldBeFalse();
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task TcpMode_BalancesConnectionsOnceAndKeepsThemOnAServerInMaintenance()
+    {
+        await using var podA = await TestApp.StartAsync("pod-a");
+        await using var podB = await TestApp.StartAsync("pod-b");
+        await using var lb = await HaProxyLoadBalancer.StartAsync(LabDefaults.HaProxy, _dir, CancellationToken.None, mode: LoadBalancerMode.Tcp);
+        var front = new Uri($"http://127.0.0.1:{lb.Port}/");
+        using var kept = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 });
+
+        // No server: HAProxy has nothing to answer with in TCP mode; it closes the connection.
+        await Should.ThrowAsync<HttpRequestException>(() => kept.GetAsync(front));
+
+        // Bytes pass untouched: the name is the app's own X-Backend (HAProxy adds none in TCP mode).
+        await lb.AddServerAsync("pod-a", podA.Port, CancellationToken.None);
+        (await BackendAsync(kept, front)).ShouldBe("pod-a");
+
+        // Like conntrack behind kube-proxy: the established connection stays on pod-a after it leaves the rotation;
+        // only a new connection goes to pod-b.
+        await lb.AddServerAsync("pod-b", podB.Port, CancellationToken.None);
+        await lb.SetMaintenanceAsync("pod-a", CancellationToken.None);
+        for (var i = 0; i < 3; i++)
+        {
+            (await BackendAsync(kept, front)).ShouldBe("pod-a");
+        }
+
+        using var fresh = new HttpClient();
+        (await BackendAsync(fresh, front)).ShouldBe("pod-b");
+        (await lb.DeleteServerAsync("pod-a", CancellationToken.None)).ShouldBeFalse("pod-a still holds the kept connection");
+    }
+
+    private static async Task<string> BackendAsync(HttpClient http, Uri front)
+    {
+        using var response = await http.GetAsync(front);
+        ((int)response.StatusCode).ShouldBe(200);
+        return response.Headers.GetValues("X-Backend").ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public void Configuration_InTcpMode_IsLikeKubeProxy()
+    {
+        var config = HaProxyLoadBalancer.Configuration(8080, "/tmp/x.sock", Rollout.Load.TrafficKind.Grpc, LoadBalancerMode.Tcp);
+
+        config.ShouldContain("mode tcp");
+        config.ShouldNotContain("mode http");
+        config.ShouldContain("retries 0");
+        config.ShouldContain("balance roundrobin");
+        config.ShouldContain("timeout tunnel 1h");
+        config.ShouldNotContain("proto h2", customMessage: "bytes pass: the client speaks h2c with the pod");
+        config.ShouldNotContain("X-Backend");
+        config.ShouldNotContain(" check");
+    }
+
     [Fact]
     public void Configuration_IsLikeACloudLoadBalancer()
     {

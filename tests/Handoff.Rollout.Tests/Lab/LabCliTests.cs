@@ -11,6 +11,7 @@ public class LabCliTests
     [InlineData("smoke-naive.yaml", new[] { "--rps", "0" }, "--rps must be between 1 and 100000; got 0.")]
     [InlineData("missing.yaml", new string[0], "missing.yaml: No such file or directory.")]
     [InlineData("smoke-naive.yaml", new[] { "--traffic", "websocket", "--write-config", "never-written.yaml" }, "--write-config needs --traffic http: long-lived connections stay on their pod after its endpoint is removed, so they do not show the propagation.")]
+    [InlineData("smoke-naive.yaml", new[] { "--lb", "haproxy-tcp", "--write-config", "never-written.yaml" }, "--write-config needs --lb haproxy: behind a TCP load balancer keep-alive connections stay on their pod after its endpoint is removed, so they do not show the propagation.")]
     public async Task Lab_BadInput_PrintsOneLineAndExits2(string fixture, string[] extra, string expected)
     {
         var (exitCode, stdout, stderr) = await RunAsync(fixture, extra);

@@ -7,8 +7,9 @@ using Handoff.Rollout.Tests.Support;
 namespace Handoff.Rollout.Tests.Lab;
 
 /// <summary>
-/// 'lab --traffic websocket|grpc-ticks' end to end: the sample API as real pods (real Kestrel), real HAProxy, real
-/// ClientWebSocket and HTTP/2 clients, one short rollout each (tests/fixtures/lab/long-lived-short.yaml).
+/// 'lab --traffic websocket|sse|grpc|grpc-ticks' end to end: the sample API as real pods (real Kestrel), real HAProxy
+/// (HTTP mode, and TCP mode for bidirectional gRPC), real ClientWebSocket and HTTP/1.1 and HTTP/2 clients, one short
+/// rollout each (tests/fixtures/lab/long-lived-short.yaml).
 /// </summary>
 // Real lab runs: in the lab collection, so they never run beside another lab's timing-sensitive measurements.
 [Collection(LabSmokeCollection.Name)]
@@ -91,7 +92,63 @@ public class LabLongLivedTrafficTests
         await LabRuns.ShouldHaveLeftNothingAsync(result);
     }
 
-    private static async Task<LabResult> RunAsync(TrafficKind traffic, bool useHandoff)
+    [Fact]
+    public async Task Lab_EventStreamsWithTheLibrary_CompleteWithAClosingEventAndReconnectToTheNewPod()
+    {
+        var result = await RunAsync(TrafficKind.Sse, useHandoff: true);
+        var report = LabReport.Build(result);
+        var summary = report.LongLived.ShouldNotBeNull();
+
+        result.RolloutFinished.ShouldBeTrue();
+        summary.AbnormalCloses.ShouldBe(0);
+        summary.FailedConnects.ShouldBe(0);
+        summary.MessagesReceived.ShouldBeGreaterThan(Connections * 10, "the sample sends an event every 200 ms on each stream");
+
+        // The library completed every stream of the old pod with its closing event, spread over the 1 s window; each
+        // client reconnected to the new pod.
+        var completed = report.Records.Where(r => r.Backend == "short-v1-1" && r.Session!.ClosedBy == "server").ToList();
+        completed.Count.ShouldBe(Connections);
+        completed.ShouldAllBe(r => r.Session!.Ending == "stream completed with a closing event and a retry hint");
+        var ends = completed.Select(r => r.End).Order().ToList();
+        (ends[^1] - ends[0]).ShouldBeGreaterThan(TimeSpan.FromMilliseconds(300), "spread over the close window, not in one instant");
+        report.Records.Where(r => r.Session is { IsReconnect: true }).ShouldAllBe(r => r.Backend == "short-v2-2");
+        summary.Reconnects.ShouldBeGreaterThanOrEqualTo(Connections);
+        report.Passed.ShouldBeTrue();
+        await LabRuns.ShouldHaveLeftNothingAsync(result);
+    }
+
+    [Fact]
+    public async Task Lab_BidirectionalGrpcWithTheLibraryBehindATcpLoadBalancer_EndsWithUnavailableAndLosesNoMessage()
+    {
+        // In TCP mode the client speaks HTTP/2 with the pod itself, as behind kube-proxy: the pod's RST_STREAM(NO_ERROR)
+        // after the UNAVAILABLE trailers reaches it as sent (HTTP mode HAProxy 2.6 turns it into CANCEL).
+        var result = await RunAsync(TrafficKind.Grpc, useHandoff: true, LoadBalancerMode.Tcp);
+        var report = LabReport.Build(result);
+        var summary = report.LongLived.ShouldNotBeNull();
+
+        result.RolloutFinished.ShouldBeTrue();
+        summary.AbnormalCloses.ShouldBe(0);
+        summary.MessagesLost.ShouldBe(0);
+        summary.FailedConnects.ShouldBe(0);
+        summary.MessagesSent.ShouldBeGreaterThan(Connections * 20);
+        summary.MessagesReceived.ShouldBe(summary.MessagesSent - summary.MessagesResent, "every message was echoed, on its first stream or after a clean end");
+
+        // Each client had its own connection to the old pod; each stream there ended UNAVAILABLE, and its next stream
+        // went over a new connection to the new pod.
+        var unavailable = report.Records.Where(r => r.Session?.GrpcStatus == 14).ToList();
+        unavailable.Count.ShouldBe(Connections);
+        unavailable.ShouldAllBe(r => r.Backend == "short-v1-1");
+        report.Records.Where(r => r.Session is { IsReconnect: true }).ShouldAllBe(r => r.Backend == "short-v2-2");
+        var ends = unavailable.Select(r => r.End).Order().ToList();
+        (ends[^1] - ends[0]).ShouldBeGreaterThan(TimeSpan.FromMilliseconds(300), "spread over the close window, not in one instant");
+        report.Passed.ShouldBeTrue();
+        var text = TextReport.Render(report);
+        text.ShouldContain("in TCP mode (L4, per connection");
+        text.ShouldContain("grpc-status 14 (UNAVAILABLE) x8");
+        await LabRuns.ShouldHaveLeftNothingAsync(result);
+    }
+
+    private static async Task<LabResult> RunAsync(TrafficKind traffic, bool useHandoff, LoadBalancerMode loadBalancer = LoadBalancerMode.Http)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         PropagationDelay.TryParse("500ms", out var delay).ShouldBeTrue();
@@ -101,6 +158,7 @@ public class LabLongLivedTrafficTests
             App = AppCommand.Parse($"dotnet \"{TestPaths.SampleApi}\" --urls http://127.0.0.1:{{port}}{grpc} --Sample:UseHandoff={(useHandoff ? "true" : "false")}"),
             Propagation = delay!,
             Traffic = traffic,
+            LoadBalancer = loadBalancer,
             Connections = Connections,
             MessageInterval = TimeSpan.FromMilliseconds(50),
             Duration = TimeSpan.FromSeconds(17),

@@ -42,16 +42,7 @@ public sealed class LongLivedGenerator
             throw new ArgumentException(string.Join(" ", errors), nameof(options));
         }
 
-        using var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            ConnectTimeout = options.ConnectTimeout,
-            EnableMultipleHttp2Connections = true,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        };
-        using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
+        using var shared = new HttpMessageInvoker(NewHandler(options), disposeHandler: true);
         using var duration = new CancellationTokenSource(options.Duration, _clock.Time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, duration.Token);
         var records = new ConcurrentQueue<RequestRecord>();
@@ -61,12 +52,29 @@ public sealed class LongLivedGenerator
         var clients = Enumerable.Range(0, options.Connections).Select(i => Task.Run(async () =>
         {
             await DelayAsync(TimeSpan.FromMilliseconds(500.0 * i / options.Connections), stop.Token);
-            await new Client(this, options, invoker, records).RunAsync(stop.Token);
+            if (!options.ConnectionPerClient)
+            {
+                await new Client(this, options, shared, records).RunAsync(stop.Token);
+                return;
+            }
+
+            using var own = new HttpMessageInvoker(NewHandler(options), disposeHandler: true);
+            await new Client(this, options, own, records).RunAsync(stop.Token);
         }, CancellationToken.None));
         await Task.WhenAll(clients);
         var sending = _clock.Elapsed - began;
         return new LoadResult([.. records.OrderBy(r => r.Start)], LoadMode.ClosedLoop, null, sending < options.Duration ? sending : options.Duration);
     }
+
+    private static SocketsHttpHandler NewHandler(LongLivedOptions options) => new()
+    {
+        UseProxy = false,
+        UseCookies = false,
+        AllowAutoRedirect = false,
+        ConnectTimeout = options.ConnectTimeout,
+        EnableMultipleHttp2Connections = true,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    };
 
     private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
@@ -195,7 +203,17 @@ public sealed class LongLivedGenerator
                 pending[sequence] = _clock.Elapsed;
                 try
                 {
-                    await session.SendAsync(sequence, stop);
+                    // Not the stop token: cancelling a send resets the HTTP/2 stream (RST_STREAM CANCEL) or aborts the
+                    // WebSocket, which is not the client's clean close. At the end of the run the send finishes on its
+                    // own and its echo is awaited like any other.
+                    await session.SendAsync(sequence, CancellationToken.None).WaitAsync(stop);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    sent++;
+                    resent += again ? 1 : 0;
+                    _counters.OnSent();
+                    break;
                 }
                 catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or System.Net.WebSockets.WebSocketException or ObjectDisposedException or InvalidOperationException)
                 {

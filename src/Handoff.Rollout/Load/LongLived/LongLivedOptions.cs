@@ -52,6 +52,14 @@ public sealed record LongLivedOptions
     /// <remarks>Defaults to 2 seconds.</remarks>
     public TimeSpan EchoGrace { get; init; } = LongLivedDefaults.EchoGrace;
 
+    /// <summary>Whether each client keeps its own connection pool, as separate client processes do, instead of all sharing one.</summary>
+    /// <remarks>
+    /// Defaults to false: one shared pool, where HTTP/2 streams (gRPC) share a connection. Behind a TCP (L4) load balancer
+    /// a shared connection would put every stream on one pod, so the lab gives each client its own; after a GOAWAY
+    /// the client's next stream opens a new connection, which the load balancer sends to a pod still in rotation.
+    /// </remarks>
+    public bool ConnectionPerClient { get; init; }
+
     /// <summary>The response header that names the backend.</summary>
     /// <remarks>Defaults to "X-Backend".</remarks>
     public string BackendHeader { get; init; } = "X-Backend";
