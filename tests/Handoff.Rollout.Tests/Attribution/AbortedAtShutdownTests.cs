@@ -2,6 +2,7 @@ using Handoff.Rollout.Attribution;
 using Handoff.Rollout.Load;
 using Handoff.Rollout.Load.LongLived;
 using Handoff.Rollout.Reports;
+using Handoff.Rollout.Tests.Support;
 using Handoff.Rollout.Timeline;
 
 namespace Handoff.Rollout.Tests.Attribution;
@@ -142,13 +143,17 @@ public class AbortedAtShutdownTests
     }
 
     [Fact]
-    public void Describe_EveryCause_HasItsOwnNameAndJsonName()
+    public void Describe_EveryCause_HasItsOwnNameAndJsonName_AndTheDocsListThem()
     {
         var causes = Enum.GetValues<FailureCause>();
+        var lab = File.ReadAllText(Path.Combine(TestPaths.Root, "docs", "lab.md"));
 
         causes.Select(AttributionResult.Describe).Distinct(StringComparer.Ordinal).Count().ShouldBe(causes.Length, "a cause without its own text would print as 'other'");
         causes.Select(JsonReport.Name).Distinct(StringComparer.Ordinal).Count().ShouldBe(causes.Length);
         JsonReport.Name(FailureCause.AbortedAtShutdown).ShouldBe("abortedAtShutdown");
+        causes.ShouldAllBe(c => lab.Contains($"`{JsonReport.Name(c)}`", StringComparison.Ordinal), "docs/lab.md lists every cause's JSON name");
+        lab.ShouldContain("| aborted by the app at shutdown |");
+        File.ReadAllText(Path.Combine(TestPaths.Root, "docs", "verify.md")).ShouldContain("| aborted by the app at shutdown |");
     }
 
     private static RequestRecord Connection(double start, double end, string pod) =>
