@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Handoff.Rollout.Load;
 using Handoff.Rollout.Timeline;
@@ -39,6 +40,7 @@ public static class CauseRules
     [
         new("backend killed at grace", BackendKilledAtGrace),
         new("backend after SIGTERM", BackendAfterSigTerm),
+        new("backend aborted at shutdown", BackendAbortedAtShutdown),
         new("backend in flight at SIGTERM", BackendInFlightAtSigTerm),
         new("backend exited on its own", BackendExitedOnItsOwn),
         new("backend unexplained", BackendUnexplained),
@@ -75,8 +77,7 @@ public static class CauseRules
     private static AttributedFailure? BackendAfterSigTerm(FailureEvidence e, AttributedFailure? verdict)
     {
         var request = e.Request;
-        var neverReachedApp = request.Outcome == RequestOutcome.Refused || request.Status == 503;
-        if (e.Backend is not { SigTermAt: { } term } pod || !(request.Start >= term - e.Options.Slack || (neverReachedApp && request.End >= term)) || !pod.IsEndpointAt(request.Start, e.Options.Slack))
+        if (e.Backend is not { SigTermAt: { } term } pod || !(request.Start >= term - e.Options.Slack || (NeverReachedTheApp(request) && request.End >= term)) || !pod.IsEndpointAt(request.Start, e.Options.Slack))
         {
             return null;
         }
@@ -84,6 +85,27 @@ public static class CauseRules
         return new(request, FailureCause.SigTermBeforeEndpointRemoval, pod.Name, pod.EndpointEndedAt is { } at
             ? $"Sent to '{pod.Name}' {Math.Max(0, (request.Start - term).TotalSeconds):0.000} s after its SIGTERM; its endpoint was removed {(at - term).TotalSeconds:0.000} s after the SIGTERM."
             : $"Sent to '{pod.Name}' after its SIGTERM; its endpoint was never removed.");
+    }
+
+    // A plain ASP.NET Core app stops on SIGTERM: Kestrel waits for what is in flight until the host's shutdown timeout,
+    // aborts the rest (WebSockets, event streams and gRPC streams never finish on their own), and the process exits.
+    // What was open on the pod at its SIGTERM and broke after it, before any SIGKILL, on a pod whose process stopped,
+    // was cut by the app's own shutdown. The race and the kill rules run first: a request sent after SIGTERM is the
+    // race, and what was still open at the SIGKILL is the kill's.
+    private static AttributedFailure? BackendAbortedAtShutdown(FailureEvidence e, AttributedFailure? verdict)
+    {
+        var request = e.Request;
+        if (e.Backend is not { SigTermAt: { } term, ExitedAt: { } exited } pod || request.Start >= term || request.End < term || !EndedAbnormally(request)
+            || (pod.KilledAt is { } killed && request.End >= killed - e.Options.Slack))
+        {
+            return null;
+        }
+
+        var stopped = pod.KilledAt is { } kill
+            ? string.Create(CultureInfo.InvariantCulture, $"it was killed only at {kill.TotalSeconds:0.000} s")
+            : string.Create(CultureInfo.InvariantCulture, $"its process exited at {exited.TotalSeconds:0.000} s, no SIGKILL");
+        return new(request, FailureCause.AbortedAtShutdown, pod.Name, string.Create(CultureInfo.InvariantCulture,
+            $"Open on '{pod.Name}' at its SIGTERM and cut {(request.End - term).TotalSeconds:0.000} s after it ({Outcome(request)}) by the app's own shutdown ({stopped})."));
     }
 
     private static AttributedFailure? BackendInFlightAtSigTerm(FailureEvidence e, AttributedFailure? verdict) =>
@@ -120,15 +142,12 @@ public static class CauseRules
     private static AttributedFailure? Unexplained(FailureEvidence e, AttributedFailure? verdict) =>
         new(e.Request, FailureCause.Other, e.Request.Backend, $"{Outcome(e.Request)}; no pod event explains it.");
 
-    // Killed at grace with no backend named: in flight when a pod's container died with 137 (verify) or got SIGKILL
-    // (the lab). A request the app had accepted and was still running at the kill (not refused, not a 503 from a load
-    // balancer that could not connect) was cut by the kill, even when it started after SIGTERM: an in-app delay keeps
-    // accepting after SIGTERM, and without a backend header "sent after SIGTERM" is only a guess from the time.
+    // Killed at grace where the decisions could not tell: in flight when a pod's container died with 137 (verify) or
+    // got SIGKILL (the lab), for a verdict a kill may replace (below).
     private static AttributedFailure? InFlightAtAKill(FailureEvidence e, AttributedFailure? verdict)
     {
         var request = e.Request;
-        var accepted = request.Outcome != RequestOutcome.Refused && request.Status != 503;
-        if (verdict is not { Cause: FailureCause.Other } && !(verdict is { Cause: FailureCause.SigTermBeforeEndpointRemoval } && request.Backend is null && accepted))
+        if (!AKillMayReplace(request, verdict))
         {
             return null;
         }
@@ -142,6 +161,14 @@ public static class CauseRules
             Explanation = string.Create(CultureInfo.InvariantCulture, $"In flight when '{killed.Name}' was killed at its grace deadline ({killed.KilledAt!.Value.TotalSeconds:0.000} s, exit code 137)."),
         };
     }
+
+    // What a kill may explain instead: an unexplained verdict, and the race for a request with no backend named that
+    // reached the app. Without a backend the race is only read from the time (started after a SIGTERM), and an app that
+    // keeps serving after SIGTERM (an in-app delay) runs such a request until the kill. A refusal or a load balancer's
+    // 503 never reached the app, so for those the race stands; with a backend named, the race was read from that pod.
+    private static bool AKillMayReplace(RequestRecord request, [NotNullWhen(true)] AttributedFailure? verdict) =>
+        verdict is { Cause: FailureCause.Other }
+        || (verdict is { Cause: FailureCause.SigTermBeforeEndpointRemoval } && request.Backend is null && !NeverReachedTheApp(request));
 
     // The hook failed on the pod the failure is tied to (or, with no pod, on a pod still an endpoint): the kubelet then sends SIGTERM at once.
     private static AttributedFailure? FailedPreStopHook(FailureEvidence e, AttributedFailure? verdict)
@@ -241,6 +268,14 @@ public static class CauseRules
                 $"new pod served before it was ready: '{fresh.Name}' became an endpoint at {fresh.FirstEndpointAt!.Value.TotalSeconds:0.000} s (Ready {ready}) and had served nothing yet. {verdict.Explanation}"),
         };
     }
+
+    // A refused connection, or a 503 from a load balancer that could not connect: the app never saw it.
+    private static bool NeverReachedTheApp(RequestRecord r) => r.Outcome == RequestOutcome.Refused || r.Status == 503;
+
+    // Cut off rather than answered or timed out: a reset, a connection or stream without its close, a message lost with
+    // it, or a 502 from a load balancer whose backend connection closed before the response.
+    private static bool EndedAbnormally(RequestRecord r) =>
+        r.Outcome is RequestOutcome.Reset or RequestOutcome.AbnormalClose or RequestOutcome.MessageLost || (r.Outcome == RequestOutcome.ServerError && r.Status == 502);
 
     private static string Outcome(RequestRecord r) => r.Status is { } status ? $"HTTP {status}" : r.Session is { } session ? session.Ending : r.Outcome.ToString().ToLowerInvariant();
 }

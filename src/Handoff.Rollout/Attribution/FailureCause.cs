@@ -12,6 +12,9 @@ public enum FailureCause
     /// <summary>In flight when the pod was killed at the end of its grace period, or sent to it after the kill and before endpoint removal.</summary>
     KilledAtGrace,
 
+    /// <summary>In flight (or open) on a pod at its SIGTERM and cut by the app's own shutdown before any SIGKILL: Kestrel aborts what is left at the host's shutdown timeout, or the process exits with it open; a message lost on such a connection too.</summary>
+    AbortedAtShutdown,
+
     /// <summary>The load balancer had no endpoint to send the request to.</summary>
     NoReadyEndpoints,
 
@@ -47,7 +50,7 @@ public sealed record AttributionResult(IReadOnlyList<AttributedFailure> Failures
     /// <summary>The cause with the most failures, or null when nothing failed.</summary>
     public FailureCause? MainCause => Failures.Count == 0 ? null : ByCause.MaxBy(kv => kv.Value).Key;
 
-    /// <summary>One sentence per cause that asks the reader to change something the cause name does not say (FailedPreStopHook, served before ready).</summary>
+    /// <summary>One sentence per cause that asks the reader to change something the cause name does not say (FailedPreStopHook, served before ready, aborted at shutdown).</summary>
     public IReadOnlyList<string> Notes =>
         [.. Advice.Where(a => Failures.Any(f => f.Cause == a.Cause)).Select(a => Note(a.Cause, a.Format))];
 
@@ -55,6 +58,7 @@ public sealed record AttributionResult(IReadOnlyList<AttributedFailure> Failures
     private static readonly (FailureCause Cause, string Format)[] Advice =
     [
         (FailureCause.PreStopHookFailed, "FailedPreStopHook: {0} failed request(s) followed a FailedPreStopHook on {1}: the hook failed, so the kubelet sent SIGTERM at once, before the endpoint was removed; fix the hook (a shell-less image cannot run 'sh -c sleep', use the sleep action)."),
+        (FailureCause.AbortedAtShutdown, "aborted by the app at shutdown: {0} request(s), connection(s) or message(s) open on {1} at SIGTERM were cut by the app's own shutdown before the grace period ran out; drain in-flight requests and close long-lived connections on purpose before the app stops (Handoff.AspNetCore's drain does both), with a shutdown timeout long enough for that and inside the grace period."),
         (FailureCause.ServedBeforeReady, "new pod served before it was ready: {0} failed request(s) hit {1} right after it became an endpoint and before it served any request: it was marked ready before it could serve; add a readiness probe that checks what the app needs."),
     ];
 
@@ -63,6 +67,7 @@ public sealed record AttributionResult(IReadOnlyList<AttributedFailure> Failures
     {
         FailureCause.SigTermBeforeEndpointRemoval => "SIGTERM before endpoint removal",
         FailureCause.KilledAtGrace => "killed at the grace period",
+        FailureCause.AbortedAtShutdown => "aborted by the app at shutdown",
         FailureCause.NoReadyEndpoints => "no ready endpoints",
         FailureCause.PreStopHookFailed => "FailedPreStopHook (SIGTERM at once)",
         FailureCause.ServedBeforeReady => "new pod served before it was ready",

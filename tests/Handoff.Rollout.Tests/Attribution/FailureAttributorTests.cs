@@ -52,8 +52,8 @@ public class FailureAttributorTests
         var failures = FailureAttributor.Attribute([refused, reset], Events).Failures;
 
         failures[0].Cause.ShouldBe(FailureCause.SigTermBeforeEndpointRemoval);
-        failures[1].Cause.ShouldBe(FailureCause.Other, "a reset in flight at SIGTERM is the app not draining");
-        failures[1].Explanation.ShouldContain("not finished by the app");
+        failures[1].Cause.ShouldBe(FailureCause.AbortedAtShutdown, "a reset in flight at SIGTERM on a pod that exited 0.1 s later was cut by the app's shutdown");
+        failures[1].Explanation.ShouldContain("by the app's own shutdown");
     }
 
     [Fact]

@@ -65,12 +65,15 @@ public class LabLongLivedTrafficTests
         aborted.ShouldAllBe(r => r.End >= sigTerm + TimeSpan.FromSeconds(1.5));
         (aborted.Max(r => r.End) - aborted.Min(r => r.End)).ShouldBeLessThan(TimeSpan.FromMilliseconds(500), "all at once: a reconnect storm");
 
-        // The failures are tied to the old pod by the same timeline as HTTP failures.
-        report.Attribution.Failures.ShouldAllBe(f => f.Pod == "short-v1-1");
+        // The failures are tied to the old pod by the same timeline as HTTP failures, and named: the app's own shutdown
+        // cut them, connections and the messages lost with them alike, long before the grace period's SIGKILL.
+        report.Attribution.Failures.ShouldAllBe(f => f.Pod == "short-v1-1" && f.Cause == FailureCause.AbortedAtShutdown);
         report.Attribution.Failures.Where(f => f.Request.Unit == TrafficUnit.Connection)
             .ShouldAllBe(f => f.Explanation.Contains("at its SIGTERM", StringComparison.Ordinal));
+        report.Notes.ShouldContain(n => n.StartsWith("aborted by the app at shutdown: ", StringComparison.Ordinal));
         report.Passed.ShouldBeFalse();
         TextReport.Verdict(report).ShouldStartWith("FAILED: 8 of ");
+        TextReport.Verdict(report).ShouldEndWith("main cause: aborted by the app at shutdown.");
         await LabRuns.ShouldHaveLeftNothingAsync(result);
     }
 
