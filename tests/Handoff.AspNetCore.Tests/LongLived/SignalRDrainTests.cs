@@ -13,7 +13,8 @@ namespace Handoff.AspNetCore.Tests.LongLived;
 
 /// <summary>
 /// SignalR hub connections at shutdown: two real Kestrel apps on loopback (pods A and B) and the real SignalR client with
-/// automatic reconnect, its connections routed by the test the way a load balancer would (to A, then, once A drains, to B).
+/// automatic reconnect, its connections routed by the test the way a load balancer with session affinity would (new
+/// connections to A, then, once A drains, to B; a connection's polls and sends stay where it was negotiated).
 /// </summary>
 public sealed class SignalRDrainTests
 {
@@ -22,6 +23,7 @@ public sealed class SignalRDrainTests
     [Theory]
     [InlineData(HttpTransportType.WebSockets)]
     [InlineData(HttpTransportType.ServerSentEvents)]
+    [InlineData(HttpTransportType.LongPolling)]
     public async Task Drain_HubConnections_ReconnectToAnotherPodWithoutAnErrorSpreadOverTheWindow(HttpTransportType transport)
     {
         await using var a = await StartPodAsync("pod-a");
@@ -52,11 +54,16 @@ public sealed class SignalRDrainTests
             client.Events.ShouldBe(["reconnecting: no error", "reconnected"]);
         }
 
+        // Spread over the 1 s window; the last close may take its handshake (a poll, for long polling) past it, within
+        // the second the host waits after the last turn (log 3032) before SignalR would dispose what is left.
         var times = clients.Select(c => Stopwatch.GetElapsedTime(stopStarted, c.ReconnectingAt).TotalSeconds).Order().ToList();
-        (times[^1] - times[0]).ShouldBeGreaterThan(0.4, $"closes not spread over the 1 s window: {string.Join(", ", times)}");
+        var seen = string.Join(", ", times.Select(t => $"{t:F3} s"));
+        (times[^1] - times[0]).ShouldBeGreaterThan(0.4, $"closes not spread over the 1 s window: {seen}");
+        times[^1].ShouldBeLessThan(2, $"closes past the 1 s window and the host's 1 s wait after it: {seen}");
         var longLived = a.App.Services.GetRequiredService<LongLivedConnections>();
         longLived.ClosedGracefully.ShouldBe(Connections);
         longLived.Aborted.ShouldBe(0);
+        longLived.HubCount.ShouldBe(0);
         foreach (var client in clients)
         {
             await client.Connection.DisposeAsync();
@@ -67,14 +74,7 @@ public sealed class SignalRDrainTests
     public async Task WithoutTheLibrary_SignalR_ResetsEveryWebSocketHubConnectionWhenTheHostStops()
     {
         // A plain app: SignalR disposes its connections when the host stops, and the clients reconnect after an error.
-        await using var app = await PlainApp.StartAsync(
-            TimeSpan.FromSeconds(2),
-            s =>
-            {
-                s.AddSignalR();
-                s.AddSingleton(new PodName("plain"));
-            },
-            a => a.MapHub<BackendHub>("/hub"));
+        await using var app = await StartPlainPodAsync("plain");
         var router = new PodRouter(app.BaseAddress);
         var clients = new List<HubClient>();
         for (var i = 0; i < Connections; i++)
@@ -98,6 +98,50 @@ public sealed class SignalRDrainTests
             await client.Connection.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task WithoutTheLibrary_SignalR_EndsEveryLongPollingHubConnectionAtOnceWhenTheHostStops()
+    {
+        // Two plain apps: SignalR disposes A's connections when its host stops, and their pending polls end at once.
+        await using var a = await StartPlainPodAsync("plain-a");
+        await using var b = await StartPlainPodAsync("plain-b");
+        var router = new PodRouter(a.BaseAddress);
+        var clients = new List<HubClient>();
+        for (var i = 0; i < Connections; i++)
+        {
+            clients.Add(await HubClient.ConnectAsync(router, HttpTransportType.LongPolling));
+        }
+
+        router.Target = b.BaseAddress;
+        await a.BeginStopAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        await Task.WhenAll(clients.Select(c => c.Reconnected.WaitAsync(TimeSpan.FromSeconds(15))));
+
+        // All reconnect to B, together; most without an error, but a poll that reaches A after SignalR removed its
+        // connection gets 404 (one client of four in 5 of 6 runs, docs/library.md), so the error is not asserted.
+        var seen = string.Join(" | ", clients.Select(c => string.Join(", ", c.Events)));
+        clients.ShouldAllBe(c => c.Events.First().StartsWith("reconnecting: ") && c.Events.Last() == "reconnected", seen);
+        foreach (var client in clients)
+        {
+            (await client.Connection.InvokeAsync<string>("Backend")).ShouldBe("plain-b");
+        }
+
+        var times = clients.Select(c => c.ReconnectingAt).Order().ToList();
+        Stopwatch.GetElapsedTime(times[0], times[^1]).ShouldBeLessThan(TimeSpan.FromSeconds(0.3), $"disposed together, not spread: {seen}");
+        foreach (var client in clients)
+        {
+            await client.Connection.DisposeAsync();
+        }
+    }
+
+    private static Task<PlainApp> StartPlainPodAsync(string name) =>
+        PlainApp.StartAsync(
+            TimeSpan.FromSeconds(2),
+            s =>
+            {
+                s.AddSignalR();
+                s.AddSingleton(new PodName(name));
+            },
+            a => a.MapHub<BackendHub>("/hub"));
 
     private static Task<TestApp> StartPodAsync(string name) =>
         TestApp.StartAsync(
@@ -150,7 +194,7 @@ public sealed class SignalRDrainTests
                     o.WebSocketFactory = async (context, cancellationToken) =>
                     {
                         var socket = new ClientWebSocket();
-                        await socket.ConnectAsync(router.Route(context.Uri), cancellationToken);
+                        await socket.ConnectAsync(PodRouter.Route(context.Uri, router.Target), cancellationToken);
                         return socket;
                     };
                 })
@@ -185,14 +229,25 @@ public sealed class SignalRDrainTests
     {
         public Uri Target { get; set; } = target;
 
-        public Uri Route(Uri uri) => new UriBuilder(uri) { Host = Target.Host, Port = Target.Port }.Uri;
+        public static Uri Route(Uri uri, Uri pod) => new UriBuilder(uri) { Host = pod.Host, Port = pod.Port }.Uri;
     }
 
+    /// <summary>
+    /// Routes one client's HTTP requests with session affinity, as SignalR needs for transports other than WebSockets:
+    /// the negotiate request goes where the router points, the connection's polls and sends stay on that pod.
+    /// </summary>
     private sealed class RoutingHandler(PodRouter router, HttpMessageHandler inner) : DelegatingHandler(inner)
     {
+        private Uri? _pinned;
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            request.RequestUri = router.Route(request.RequestUri!);
+            if (request.RequestUri!.AbsolutePath.EndsWith("/negotiate", StringComparison.Ordinal) || _pinned is null)
+            {
+                _pinned = router.Target;
+            }
+
+            request.RequestUri = PodRouter.Route(request.RequestUri, _pinned);
             return base.SendAsync(request, cancellationToken);
         }
     }
