@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Connections.Features;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Handoff.AspNetCore.LongLived;
@@ -13,7 +11,9 @@ namespace Handoff.AspNetCore.LongLived;
 /// SignalR's hub connection reacts to a close request on its connection (<see cref="IConnectionLifetimeNotificationFeature"/>,
 /// what SignalR itself uses when a token expires) by sending a close message with <c>allowReconnect: true</c> and then
 /// ending its transport; over WebSockets that replaces the library's plain 1001 close, which a client could not tell
-/// from a server that went away. Long polling is left alone: each poll is a short request, drained like any other.
+/// from a server that went away. Every transport is handled the same way: over long polling the close message is the
+/// answer to the client's pending (or next) poll, and the connection outlives each poll request, so it counts as ended
+/// when SignalR disposes it (<see cref="IConnectionLifetimeFeature.ConnectionClosed"/>), not when a request ends.
 /// SignalR disposes every connection still open when the host's stop reaches <c>ApplicationStopping</c> (a reset, for
 /// WebSockets), so the host waits for the hub connections' turns before that (<see cref="LongLivedConnections.WhenHubConnectionsClosedAsync"/>).
 /// </remarks>
@@ -27,16 +27,25 @@ internal sealed class HubDrainFilter(LongLivedConnections connections) : IHubFil
 
         var caller = context.Context;
         if (caller.GetHttpContext() is not { } http
-            || caller.Features.Get<IConnectionLifetimeNotificationFeature>() is not { } lifetime
-            || caller.Features.Get<IHttpTransportFeature>()?.TransportType == HttpTransportType.LongPolling)
+            || caller.Features.Get<IConnectionLifetimeNotificationFeature>() is not { } notification
+            || caller.Features.Get<IConnectionLifetimeFeature>() is not { } lifetime)
         {
             return;
         }
 
-        connections.OpenHub(http, _ =>
-        {
-            lifetime.RequestClose();
-            return Task.CompletedTask;
-        });
+        connections.OpenHub(http, new HubConnectionEnd(notification, lifetime));
+    }
+
+    /// <summary>How the drain ends one hub connection, whatever its transport.</summary>
+    private sealed class HubConnectionEnd(IConnectionLifetimeNotificationFeature notification, IConnectionLifetimeFeature lifetime)
+        : IHubConnectionEnd
+    {
+        public CancellationToken Closed => lifetime.ConnectionClosed;
+
+        public void RequestClose() => notification.RequestClose();
+
+        // The connection's own abort: for long polling the hub's HttpContext is a copy of the first poll's, and
+        // aborting it would reach no request; the connection aborts the poll in flight, if there is one.
+        public void Abort() => lifetime.Abort();
     }
 }

@@ -100,11 +100,22 @@ internal sealed class LongLivedConnections : IHandoffDrain, IDisposable
     /// Registers a SignalR hub connection: at its turn the hub closes it in its own words. SignalR disposes every hub
     /// connection when the host's stop begins, so the host waits for these (<see cref="WhenHubConnectionsClosedAsync"/>).
     /// </summary>
-    public void OpenHub(HttpContext context, Func<CancellationToken, Task> close)
+    /// <param name="context">The hub's request: for long polling, SignalR's copy of the first poll, which no request completes.</param>
+    /// <param name="end">How the connection closes, aborts and tells that it has ended.</param>
+    public void OpenHub(HttpContext context, IHubConnectionEnd end)
     {
         var session = Open(context, close: null);
         _hubs[session.Id] = session;
-        session.CloseWith(close);
+        session.AbortWith(end.Abort);
+        session.CloseWith(_ =>
+        {
+            end.RequestClose();
+            return Task.CompletedTask;
+        });
+
+        // A long-polling connection outlives each of its polls: it ends when SignalR disposes it, after the client
+        // fetched the close message. The session, not the context, is passed: Kestrel reuses a request's context.
+        end.Closed.Register(static state => ((Completion)state!).Run(), new Completion(this, session));
     }
 
     /// <summary>
@@ -127,7 +138,16 @@ internal sealed class LongLivedConnections : IHandoffDrain, IDisposable
     /// <summary>Forgets the connection of a request that ended (the middleware calls it for every request).</summary>
     public void Complete(HttpContext context)
     {
-        if (context.Features.Get<LongLivedSession>() is not { } session || !_open.TryRemove(session.Id, out _))
+        if (context.Features.Get<LongLivedSession>() is { } session)
+        {
+            Complete(session);
+        }
+    }
+
+    /// <summary>Forgets a connection that ended; the first of its ends (request, hub connection) counts.</summary>
+    private void Complete(LongLivedSession session)
+    {
+        if (!_open.TryRemove(session.Id, out _))
         {
             return;
         }
@@ -213,6 +233,24 @@ internal sealed class LongLivedConnections : IHandoffDrain, IDisposable
 
         _drainStarted.Dispose();
     }
+
+    private sealed record Completion(LongLivedConnections Connections, LongLivedSession Session)
+    {
+        public void Run() => Connections.Complete(Session);
+    }
+}
+
+/// <summary>How the drain ends a SignalR hub connection, whatever its transport.</summary>
+internal interface IHubConnectionEnd
+{
+    /// <summary>Gets a token that fires when the connection has ended (SignalR disposed it, or it was aborted).</summary>
+    CancellationToken Closed { get; }
+
+    /// <summary>Asks SignalR to close the connection with a close message that allows reconnecting.</summary>
+    void RequestClose();
+
+    /// <summary>Aborts the connection.</summary>
+    void Abort();
 }
 
 /// <summary>One long-lived connection: the token fired at its turn to close, and the close the library does itself.</summary>
@@ -221,6 +259,7 @@ internal sealed class LongLivedSession : IDisposable
     private readonly CancellationTokenSource _closeRequested = new();
     private readonly HttpContext _context;
     private Func<CancellationToken, Task>? _close;
+    private Action? _abort;
     private int _requested;
     private int _aborted;
 
@@ -273,9 +312,18 @@ internal sealed class LongLivedSession : IDisposable
         }
     }
 
+    /// <summary>Replaces how the connection aborts: a SignalR connection over long polling holds no one request.</summary>
+    public void AbortWith(Action abort) => Volatile.Write(ref _abort, abort);
+
     public void Abort()
     {
         Volatile.Write(ref _aborted, 1);
+        if (Volatile.Read(ref _abort) is { } abort)
+        {
+            abort();
+            return;
+        }
+
         _context.Abort();
     }
 
