@@ -59,6 +59,11 @@ public static class LabReport
                 DataPlaneLagByPod = result.PodPropagation,
             });
         report = report with { ConnectionsPinned = o.LoadBalancer == LoadBalancerMode.Tcp };
+        if (ResetByHaProxy(report, o) is { } resetNote)
+        {
+            report = report with { Notes = [.. report.Notes, resetNote] };
+        }
+
         var unexplainedTimeouts = report.Attribution.Failures.Count(f => f.Cause == Attribution.FailureCause.Other && f.Request.Outcome == Load.RequestOutcome.Timeout);
         if (unexplainedTimeouts > 0)
         {
@@ -71,6 +76,20 @@ public static class LabReport
         }
 
         return report;
+    }
+
+    // Behind HAProxy in HTTP mode a client's RST_STREAM comes from HAProxy, which sends CANCEL whether the pod aborted the
+    // stream or ended it with trailers and RST_STREAM(NO_ERROR) (haproxy/haproxy#1219): the client cannot tell which.
+    private static string? ResetByHaProxy(RolloutReport report, LabOptions o)
+    {
+        if (o.LoadBalancer != LoadBalancerMode.Http || !o.Traffic.IsGrpc())
+        {
+            return null;
+        }
+
+        var cancelled = report.Records.Count(r => r.Outcome == Load.RequestOutcome.AbnormalClose && r.Session?.Http2Frames?.Contains("RST_STREAM (CANCEL)", StringComparison.Ordinal) == true);
+        return cancelled == 0 ? null : string.Create(CultureInfo.InvariantCulture,
+            $"{cancelled} gRPC stream(s) ended with RST_STREAM (CANCEL) from HAProxy. HAProxy 2.6 in HTTP mode sends CANCEL both when the pod aborted a stream and when it ended it cleanly (grpc-status in the trailers) and then reset it with NO_ERROR, as Kestrel does when the client's request stream is still open (haproxy/haproxy#1219); a CANCEL that comes before the client has read the trailers drops them, so some of these may be the app's clean UNAVAILABLE lost on the way. Run with --lb haproxy-tcp to see the pod's own frames.");
     }
 
     private static string Probe(LabProbe? probe) => probe is null

@@ -191,8 +191,9 @@ public sealed class LabRunner
                     Connections = _options.Connections,
                     MessageInterval = _options.MessageInterval,
                     Duration = _options.Duration,
-                    // Behind a TCP load balancer each client is its own process in the field: its own connection, balanced once.
-                    ConnectionPerClient = _options.LoadBalancer == LoadBalancerMode.Tcp,
+                    // Each client its own connection, as separate client processes in the field: behind a TCP load balancer
+                    // so that each is balanced once, and for gRPC so that the GOAWAY and RST_STREAM frames it receives are its own.
+                    ConnectionPerClient = _options.LoadBalancer == LoadBalancerMode.Tcp || _options.Traffic.IsGrpc(),
                 };
                 return (longLived.RunAsync(options, cancellationToken), longLived.Counters);
             }

@@ -81,6 +81,7 @@ public static class HtmlReport
             ("abnormal closes", l.AbnormalCloses.ToString(c)),
             ("failed connects", l.FailedConnects.ToString(c)),
             ("endings", string.Join(", ", l.Endings.Select(e => string.Create(c, $"{e.Key} x{e.Value}")))),
+            ("HTTP/2 frames received", l.Http2Frames.Count > 0 ? string.Join(", ", l.Http2Frames.Select(e => string.Create(c, $"{e.Key} x{e.Value}"))) : "none observed"),
             ("messages sent / echoed", string.Create(c, $"{l.MessagesSent} / {l.MessagesReceived}")),
             ("messages resent after a clean close", l.MessagesResent.ToString(c)),
             ("messages lost", l.MessagesLost.ToString(c)),

@@ -123,6 +123,10 @@ public static class JsonReport
                 {
                     json.WriteString("unit", Camel(f.Request.Unit.ToString()));
                     json.WriteString("ending", session.Ending);
+                    if (session.Http2Frames is { } frames)
+                    {
+                        json.WriteString("http2Frames", frames);
+                    }
                 }
 
                 json.WriteString("cause", Camel(f.Cause.ToString()));
@@ -254,6 +258,13 @@ public static class JsonReport
         Time(json, "peakReconnectsAt", l.PeakReconnectsAt);
         Time(json, "medianReconnectSeconds", l.MedianReconnectDelay);
         Time(json, "maxReconnectSeconds", l.MaxReconnectDelay);
+        json.WriteStartObject("http2Frames");
+        foreach (var (frame, count) in l.Http2Frames)
+        {
+            json.WriteNumber(frame, count);
+        }
+
+        json.WriteEndObject();
         json.WriteEndObject();
     }
 }

@@ -18,6 +18,7 @@ namespace Handoff.Rollout.Reports;
 /// <param name="PeakReconnectsAt">The start of that second.</param>
 /// <param name="MedianReconnectDelay">From a connection's end to its replacement being established, the median.</param>
 /// <param name="MaxReconnectDelay">The longest such delay.</param>
+/// <param name="Http2Frames">gRPC: the GOAWAY and RST_STREAM frames the clients received while their streams were open, by kind and error code ("GOAWAY (NO_ERROR)"), most frequent first; empty when not observed.</param>
 public sealed record LongLivedSummary(
     TrafficKind Traffic,
     int Connections,
@@ -33,7 +34,8 @@ public sealed record LongLivedSummary(
     int PeakReconnectsPerSecond,
     TimeSpan? PeakReconnectsAt,
     TimeSpan? MedianReconnectDelay,
-    TimeSpan? MaxReconnectDelay)
+    TimeSpan? MaxReconnectDelay,
+    IReadOnlyList<KeyValuePair<string, int>> Http2Frames)
 {
     /// <summary>The summary of <paramref name="records"/>, or null when they hold no long-lived connection (HTTP traffic).</summary>
     public static LongLivedSummary? From(IReadOnlyList<RequestRecord> records)
@@ -50,9 +52,7 @@ public sealed record LongLivedSummary(
         var reconnectStarts = connections.Where(r => r.Session!.IsReconnect).Select(r => (long)Math.Floor(r.Start.TotalSeconds)).ToList();
         var peak = reconnectStarts.GroupBy(s => s).Select(g => (Second: g.Key, Count: g.Count())).OrderByDescending(g => g.Count).ThenBy(g => g.Second).FirstOrDefault();
         var delays = established.Select(r => r.Session!.ReconnectDelay).OfType<TimeSpan>().Order().ToList();
-        var endings = established.GroupBy(r => Kind(r.Session!.Ending), StringComparer.Ordinal)
-            .Select(g => new KeyValuePair<string, int>(g.Key, g.Count()))
-            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        var endings = Count(established.Select(r => Kind(r.Session!.Ending)));
         return new LongLivedSummary(
             connections[0].Session!.Traffic,
             established.Count,
@@ -68,8 +68,14 @@ public sealed record LongLivedSummary(
             peak.Count,
             peak.Count > 0 ? TimeSpan.FromSeconds(peak.Second) : null,
             delays.Count > 0 ? delays[delays.Count / 2] : null,
-            delays.Count > 0 ? delays[^1] : null);
+            delays.Count > 0 ? delays[^1] : null,
+            Count(established.SelectMany(r => r.Session!.Http2Frames?.Split(", ") ?? [])));
     }
+
+    private static List<KeyValuePair<string, int>> Count(IEnumerable<string> names) => names
+        .GroupBy(n => n, StringComparer.Ordinal)
+        .Select(g => new KeyValuePair<string, int>(g.Key, g.Count()))
+        .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToList();
 
     // "no close frame (1006): The remote party closed ..." -> "no close frame (1006)": the detail is per connection.
     private static string Kind(string ending)

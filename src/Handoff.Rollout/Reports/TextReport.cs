@@ -163,6 +163,11 @@ public static class TextReport
             text.Append(c, $"endings     {string.Join(", ", l.Endings.Select(e => $"{e.Key} x{e.Value}"))}").AppendLine();
         }
 
+        if (l.Http2Frames.Count > 0)
+        {
+            text.Append(c, $"http/2      {string.Join(", ", l.Http2Frames.Select(e => $"{e.Key} x{e.Value}"))} (received by the clients while their streams were open)").AppendLine();
+        }
+
         text.AppendLine(l.Traffic is Load.TrafficKind.Sse or Load.TrafficKind.GrpcTicks
             ? string.Create(c, $"messages    {l.MessagesReceived} received from the server (events or ticks; nothing is echoed, so none can be counted lost)")
             : string.Create(c, $"messages    {l.MessagesSent} sent, {l.MessagesReceived} echoed, {l.MessagesResent} resent after a clean close, {l.MessagesLost} lost"));

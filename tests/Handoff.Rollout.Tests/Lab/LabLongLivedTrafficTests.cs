@@ -148,6 +148,11 @@ public class LabLongLivedTrafficTests
         var text = TextReport.Render(report);
         text.ShouldContain("in TCP mode (L4, per connection");
         text.ShouldContain("grpc-status 14 (UNAVAILABLE) x8");
+
+        // On the wire, as each client received it: the pod's GOAWAY, and its RST_STREAM(NO_ERROR) after the trailers.
+        summary.Http2Frames.ShouldContain(new KeyValuePair<string, int>("GOAWAY (NO_ERROR)", Connections));
+        summary.Http2Frames.ShouldContain(new KeyValuePair<string, int>("RST_STREAM (NO_ERROR)", Connections));
+        unavailable.ShouldAllBe(r => r.Session!.Http2Frames == "GOAWAY (NO_ERROR), RST_STREAM (NO_ERROR)");
         await LabRuns.ShouldHaveLeftNothingAsync(result);
     }
 

@@ -58,23 +58,48 @@ public sealed class LongLivedGenerator
                 return;
             }
 
-            using var own = new HttpMessageInvoker(NewHandler(options), disposeHandler: true);
-            await new Client(this, options, own, records).RunAsync(stop.Token);
+            // A client's own connections are read for GOAWAY and RST_STREAM (gRPC): they carry only its streams.
+            var frames = options.Traffic.IsGrpc() ? new ControlFrameLog() : null;
+            using var own = new HttpMessageInvoker(NewHandler(options, frames), disposeHandler: true);
+            await new Client(this, options, own, records, frames).RunAsync(stop.Token);
         }, CancellationToken.None));
         await Task.WhenAll(clients);
         var sending = _clock.Elapsed - began;
         return new LoadResult([.. records.OrderBy(r => r.Start)], LoadMode.ClosedLoop, null, sending < options.Duration ? sending : options.Duration);
     }
 
-    private static SocketsHttpHandler NewHandler(LongLivedOptions options) => new()
+    private static SocketsHttpHandler NewHandler(LongLivedOptions options, ControlFrameLog? frames = null)
     {
-        UseProxy = false,
-        UseCookies = false,
-        AllowAutoRedirect = false,
-        ConnectTimeout = options.ConnectTimeout,
-        EnableMultipleHttp2Connections = true,
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-    };
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            ConnectTimeout = options.ConnectTimeout,
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        };
+        if (frames is not null)
+        {
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+
+                return new Http2FrameObserver(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true), frames.Add);
+            };
+        }
+
+        return handler;
+    }
 
     private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
@@ -98,7 +123,7 @@ public sealed class LongLivedGenerator
     };
 
     /// <summary>One client: its connections one after another, and the messages a clean close left unechoed.</summary>
-    private sealed class Client(LongLivedGenerator generator, LongLivedOptions options, HttpMessageInvoker invoker, ConcurrentQueue<RequestRecord> records)
+    private sealed class Client(LongLivedGenerator generator, LongLivedOptions options, HttpMessageInvoker invoker, ConcurrentQueue<RequestRecord> records, ControlFrameLog? frames = null)
     {
         private readonly RunClock _clock = generator._clock;
         private readonly LoadCounters _counters = generator.Counters;
@@ -123,6 +148,7 @@ public sealed class LongLivedGenerator
         {
             var start = _clock.Elapsed;
             var isReconnect = _previousEnd is not null;
+            frames?.Clear();
             await using var session = Create(options, invoker);
             try
             {
@@ -167,7 +193,7 @@ public sealed class LongLivedGenerator
 
             var ending = await EndAsync(session, pending, receiving);
             var end = _clock.Elapsed;
-            var detail = new SessionDetail(start, options.Traffic, ending.Ending, ending.CloseCode, ending.GrpcStatus, ending.ClosedBy, sent, received, resent, isReconnect, isReconnect ? established - _previousEnd : null);
+            var detail = new SessionDetail(start, options.Traffic, ending.Ending, ending.CloseCode, ending.GrpcStatus, ending.ClosedBy, sent, received, resent, isReconnect, isReconnect ? established - _previousEnd : null, frames?.TakeAll());
             Add(new RequestRecord(start, end, ending.Outcome, null, session.Backend, _unit, detail));
 
             var unechoed = pending.OrderBy(p => p.Key).ToList();
@@ -279,6 +305,40 @@ public sealed class LongLivedGenerator
         {
             records.Enqueue(record);
             _counters.OnCompleted(record.Failed);
+        }
+    }
+
+    /// <summary>The GOAWAY and RST_STREAM frames one client's connections received since the last <see cref="TakeAll"/>.</summary>
+    private sealed class ControlFrameLog
+    {
+        private readonly Lock _lock = new();
+        private readonly List<Http2ControlFrame> _frames = [];
+
+        public void Add(Http2ControlFrame frame)
+        {
+            lock (_lock)
+            {
+                _frames.Add(frame);
+            }
+        }
+
+        public void Clear()
+        {
+            lock (_lock)
+            {
+                _frames.Clear();
+            }
+        }
+
+        /// <summary>The frames in order of arrival ("GOAWAY (NO_ERROR), RST_STREAM (NO_ERROR)"), or null when none came; the log is emptied.</summary>
+        public string? TakeAll()
+        {
+            lock (_lock)
+            {
+                var taken = _frames.Count == 0 ? null : string.Join(", ", _frames);
+                _frames.Clear();
+                return taken;
+            }
         }
     }
 }

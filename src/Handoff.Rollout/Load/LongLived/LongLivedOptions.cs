@@ -57,6 +57,8 @@ public sealed record LongLivedOptions
     /// Defaults to false: one shared pool, where HTTP/2 streams (gRPC) share a connection. Behind a TCP (L4) load balancer
     /// a shared connection would put every stream on one pod, so the lab gives each client its own; after a GOAWAY
     /// the client's next stream opens a new connection, which the load balancer sends to a pod still in rotation.
+    /// For gRPC a client's own connections are also read for the GOAWAY and RST_STREAM frames they receive
+    /// (<see cref="SessionDetail.Http2Frames"/>), which only a connection that carries one client's streams can tell apart.
     /// </remarks>
     public bool ConnectionPerClient { get; init; }
 

@@ -12,6 +12,7 @@ namespace Handoff.Rollout.Load.LongLived;
 /// <param name="IsReconnect">Whether it replaced an earlier connection of the same client.</param>
 /// <param name="ReconnectDelay">For a reconnect: from the end of the previous connection to this one being established.</param>
 /// <param name="ConnectionStart">When the connection's connect started (on a lost message's record: the connection it was sent on).</param>
+/// <param name="Http2Frames">gRPC with a connection per client: the GOAWAY and RST_STREAM frames the client received while the stream was open, in order ("GOAWAY (NO_ERROR), RST_STREAM (NO_ERROR)"); null when none or not observed.</param>
 public sealed record SessionDetail(
     TimeSpan ConnectionStart,
     TrafficKind Traffic,
@@ -23,4 +24,5 @@ public sealed record SessionDetail(
     int MessagesReceived,
     int MessagesResent,
     bool IsReconnect,
-    TimeSpan? ReconnectDelay);
+    TimeSpan? ReconnectDelay,
+    string? Http2Frames = null);
