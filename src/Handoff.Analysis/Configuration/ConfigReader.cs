@@ -1,4 +1,3 @@
-using System.Globalization;
 using Handoff.Analysis.Input;
 using Handoff.Analysis.Kubernetes;
 using Handoff.Analysis.Timing;
@@ -104,7 +103,7 @@ public static class ConfigReader
                     case "profiles":
                         if (value is YSeq entries)
                         {
-                            config = config with { Profiles = ProfileCatalogReader.ReadEntries(entries, file, Errors).Select(p => p with { Origin = Origin(entries) }).ToList() };
+                            config = config with { Profiles = ProfileCatalogReader.ReadEntries(entries, file, Errors).Select(p => p with { Origin = Origin(entries).Text }).ToList() };
                         }
                         else
                         {
@@ -272,7 +271,7 @@ public static class ConfigReader
             _ => "an empty value",
         };
 
-        private string Origin(YNode node) => string.Create(CultureInfo.InvariantCulture, $"{file.DisplayName}:{node.Start.Line}:{node.Start.Column}");
+        private ValueOrigin Origin(YNode node) => ValueOrigin.FromConfigFile(file.DisplayName, node.Start.Line, node.Start.Column);
 
         private void Fail(YNode node, string message) => Errors.Add(new InputError(file.DisplayName, node.Start.Line, node.Start.Column, message));
 

@@ -4,17 +4,17 @@ using Handoff.Analysis.Timing;
 
 namespace Handoff.Analysis.Configuration;
 
-/// <summary>A value and where it came from ("--propagation", ".handoff.yaml:4:14", "default").</summary>
+/// <summary>A value and where it came from ("--propagation 25s", ".handoff.yaml:4:14", "annotation handoff.dev/drain-seconds").</summary>
 /// <param name="Value">The value.</param>
 /// <param name="Origin">Where it was set, for 'config show' and reports.</param>
-public sealed record Setting<T>(T Value, string Origin);
+public sealed record Setting<T>(T Value, ValueOrigin Origin);
 
 /// <summary>A propagation for the workloads of a namespace, or whose name matches a glob ("api-*").</summary>
 /// <param name="Namespace">The namespace (a glob), or null for any.</param>
 /// <param name="Workload">The workload name (a glob), or null for any.</param>
 /// <param name="Latency">The propagation.</param>
 /// <param name="Origin">Where it was set.</param>
-public sealed record PropagationRule(string? Namespace, string? Workload, Latency Latency, string Origin)
+public sealed record PropagationRule(string? Namespace, string? Workload, Latency Latency, ValueOrigin Origin)
 {
     /// <summary>Whether the rule applies to <paramref name="workload"/>.</summary>
     public bool Matches(Workload workload)

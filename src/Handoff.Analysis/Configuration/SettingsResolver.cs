@@ -64,27 +64,27 @@ public static class SettingsResolver
         }
 
         // Profile.
-        var profile = cli.Profile is not null ? new Setting<string>(cli.Profile, "--profile") : file?.Profile;
+        var profile = cli.Profile is not null ? new Setting<string>(cli.Profile, ValueOrigin.FromCommandLine("--profile")) : file?.Profile;
         if (profile is not null && catalog.Find(profile.Value) is null)
         {
-            errors.Add(Error(profile.Origin, $"Unknown profile '{profile.Value}'. Known profiles: {catalog.Ids}."));
+            errors.Add(Error(profile.Origin.Text, $"Unknown profile '{profile.Value}'. Known profiles: {catalog.Ids}."));
             profile = null;
         }
 
-        settings.Add(profile is not null ? new("profile", profile.Value, profile.Origin) : new("profile", $"inferred per workload, else {catalog.Default.Id}", "default"));
+        settings.Add(profile is not null ? new("profile", profile.Value, profile.Origin.Text) : new("profile", $"inferred per workload, else {catalog.Default.Id}", "default"));
 
         // Kubernetes version.
         Setting<KubernetesVersion>? version = file?.Version;
         if (cli.Version is not null)
         {
-            version = KubernetesVersion.TryParse(cli.Version, out var parsed) ? new(parsed, "--k8s-version") : null;
+            version = KubernetesVersion.TryParse(cli.Version, out var parsed) ? new(parsed, ValueOrigin.FromCommandLine("--k8s-version")) : null;
             if (version is null)
             {
                 errors.Add(Error("--k8s-version", $"--k8s-version '{cli.Version}' is not a version like 1.32."));
             }
         }
 
-        settings.Add(new("kubernetesVersion", (version?.Value ?? KubernetesVersion.Default).ToString(), version?.Origin ?? "default"));
+        settings.Add(new("kubernetesVersion", (version?.Value ?? KubernetesVersion.Default).ToString(), version?.Origin.Text ?? "default"));
 
         // Propagation.
         var timing = TimingSettings.None;
@@ -92,7 +92,7 @@ public static class SettingsResolver
         {
             if (Latency.TryParse(cli.Propagation, out var latency))
             {
-                timing = timing with { Propagation = new(latency, $"--propagation {cli.Propagation}") };
+                timing = timing with { Propagation = new(latency, ValueOrigin.FromCommandLine("--propagation", cli.Propagation)) };
             }
             else
             {
@@ -104,16 +104,16 @@ public static class SettingsResolver
             timing = timing with { Propagation = file.Propagation, PropagationRules = file.PropagationRules };
         }
 
-        settings.Add(timing.Propagation is { } p ? new("propagation", Describe(p.Value), p.Origin) : new("propagation", "the profile's planes", "default"));
+        settings.Add(timing.Propagation is { } p ? new("propagation", Describe(p.Value), p.Origin.Text) : new("propagation", "the profile's planes", "default"));
         settings.AddRange(timing.PropagationRules.Select(r => new EffectiveSetting(
-            r.Workload is not null ? $"propagation.workloads.{r.Workload}" : $"propagation.namespaces.{r.Namespace}", Describe(r.Latency), r.Origin)));
+            r.Workload is not null ? $"propagation.workloads.{r.Workload}" : $"propagation.namespaces.{r.Namespace}", Describe(r.Latency), r.Origin.Text)));
 
         // Drain and buffer.
         if (cli.Drain is not null)
         {
             if (Durations.ParseSeconds(cli.Drain) is { } drain)
             {
-                timing = timing with { Drain = new(drain, $"--drain {cli.Drain}"), DrainOverridesAnnotations = true };
+                timing = timing with { Drain = new(drain, ValueOrigin.FromCommandLine("--drain", cli.Drain)), DrainOverridesAnnotations = true };
             }
             else
             {
@@ -126,20 +126,20 @@ public static class SettingsResolver
         }
 
         settings.Add(timing.Drain is { } d
-            ? new("drain", Seconds(d.Value), d.Origin + (timing.DrainOverridesAnnotations ? string.Empty : " (a workload's handoff.dev/drain-seconds wins)"))
+            ? new("drain", Seconds(d.Value), d.Origin.Text + (timing.DrainOverridesAnnotations ? string.Empty : " (a workload's handoff.dev/drain-seconds wins)"))
             : new("drain", $"{Seconds(TimeBudget.DefaultDrainSeconds)} unless a workload declares handoff.dev/drain-seconds", "default"));
         if (file?.Buffer is { } buffer)
         {
             timing = timing with { Buffer = buffer };
         }
 
-        settings.Add(new("buffer", Seconds(timing.Buffer?.Value ?? TimeBudget.DefaultBufferSeconds), timing.Buffer?.Origin ?? "default"));
+        settings.Add(new("buffer", Seconds(timing.Buffer?.Value ?? TimeBudget.DefaultBufferSeconds), timing.Buffer?.Origin.Text ?? "default"));
 
         // Lists: the command line adds to the file.
-        var ignore = (file?.Ignore ?? []).Concat(cli.Ignore.Select(i => new Setting<string>(i, "--ignore"))).ToList();
-        var exclude = (file?.Exclude ?? []).Concat(cli.Exclude.Select(e => new Setting<string>(e, "--exclude"))).ToList();
-        settings.AddRange(ignore.Select(i => new EffectiveSetting("ignore", i.Value, i.Origin)));
-        settings.AddRange(exclude.Select(e => new EffectiveSetting("exclude", e.Value, e.Origin)));
+        var ignore = (file?.Ignore ?? []).Concat(cli.Ignore.Select(i => new Setting<string>(i, ValueOrigin.FromCommandLine("--ignore")))).ToList();
+        var exclude = (file?.Exclude ?? []).Concat(cli.Exclude.Select(e => new Setting<string>(e, ValueOrigin.FromCommandLine("--exclude")))).ToList();
+        settings.AddRange(ignore.Select(i => new EffectiveSetting("ignore", i.Value, i.Origin.Text)));
+        settings.AddRange(exclude.Select(e => new EffectiveSetting("exclude", e.Value, e.Origin.Text)));
         foreach (var custom in file?.Profiles ?? [])
         {
             settings.Add(new("profiles", $"{custom.Id}: {string.Join(", ", custom.Planes.Select(pl => $"{pl.Name} {pl.Latency}"))}", custom.Origin));

@@ -43,7 +43,7 @@ public sealed class FixContext
     {
         ArgumentNullException.ThrowIfNull(budget);
         ArgumentNullException.ThrowIfNull(violation);
-        return budget.PropagationGiven ? $"your propagation, {budget.PropagationOrigin}" : $"{violation.Profile} propagation";
+        return budget.PropagationGiven ? $"your propagation, {budget.PropagationOrigin!.Text}" : $"{violation.Profile} propagation";
     }
 
     /// <summary>The budget of the workload a finding is about, or null.</summary>

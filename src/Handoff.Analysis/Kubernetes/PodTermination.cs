@@ -1,3 +1,4 @@
+using Handoff.Analysis.Configuration;
 using Handoff.Analysis.Model;
 using Handoff.Analysis.Timing;
 
@@ -30,8 +31,8 @@ public sealed record PodTermination
     /// </summary>
     public double InAppDelaySeconds { get; init; }
 
-    /// <summary>Where the in-app delay came from ("annotation handoff.dev/shutdown-delay-seconds", "app setting: env ..."); null when there is none.</summary>
-    public string? InAppDelayOrigin { get; init; }
+    /// <summary>Where the in-app delay came from (the annotation handoff.dev/shutdown-delay-seconds, or an app setting "env ..."); null when there is none.</summary>
+    public ValueOrigin? InAppDelayOrigin { get; init; }
 
     /// <summary>The container env variable that sets the in-app delay when it was read from the app's settings; else null.</summary>
     public string? InAppDelayVariable { get; init; }
@@ -83,7 +84,7 @@ public sealed record PodTermination
 
         // The workload's own statement wins over what its app settings show, as for the drain time.
         var delay = HandoffAnnotations.Seconds(workload, HandoffAnnotations.ShutdownDelaySeconds) is { } declared
-            ? new AppSetting(declared, $"annotation {HandoffAnnotations.ShutdownDelaySeconds}")
+            ? new AppSetting(declared, ValueOrigin.FromAnnotation(HandoffAnnotations.ShutdownDelaySeconds))
             : AppShutdownSettings.InAppDelay(container);
         return new PodTermination
         {

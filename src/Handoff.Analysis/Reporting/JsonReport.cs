@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Handoff.Analysis.Configuration;
 using Handoff.Analysis.Rules;
 
 namespace Handoff.Analysis.Reporting;
@@ -90,7 +91,7 @@ public static class JsonReport
         if (given.Count > 0)
         {
             w.WriteStartArray("propagation");
-            foreach (var group in given.GroupBy(b => (b.PropagationOrigin, b.Planes[0].Latency)))
+            foreach (var group in given.GroupBy(b => (Origin: b.PropagationOrigin!.Text, b.Planes[0].Latency)))
             {
                 w.WriteStartObject();
                 w.WriteNumber("seconds", group.Key.Latency.MaxSeconds);
@@ -99,7 +100,7 @@ public static class JsonReport
                     w.WriteNumber("minSeconds", group.Key.Latency.MinSeconds);
                 }
 
-                w.WriteString("source", group.Key.PropagationOrigin);
+                w.WriteString("source", group.Key.Origin);
                 w.WriteNumber("workloads", group.Count());
                 w.WriteEndObject();
             }
@@ -107,11 +108,11 @@ public static class JsonReport
             w.WriteEndArray();
         }
 
-        if (result.Budgets.FirstOrDefault(b => b.DrainOrigin is { } o && !o.StartsWith("annotation", StringComparison.Ordinal) && !o.StartsWith("app setting", StringComparison.Ordinal)) is { } drained)
+        if (result.Budgets.FirstOrDefault(b => b.DrainOrigin is { GivenByUser: true }) is { } drained)
         {
             w.WriteStartObject("drain");
             w.WriteNumber("seconds", drained.DrainSeconds);
-            w.WriteString("source", drained.DrainOrigin);
+            w.WriteString("source", drained.DrainOrigin!.Text);
             w.WriteEndObject();
         }
     }
@@ -135,12 +136,12 @@ public static class JsonReport
             {
                 if (budget.InAppDelayFromAppSettings)
                 {
-                    WriteSetting(w, "inAppDelay", budget.InAppDelaySeconds, budget.InAppDelayOrigin!);
+                    WriteSetting(w, "inAppDelay", budget.InAppDelaySeconds, budget.InAppDelayOrigin!.Text);
                 }
 
-                if (budget.DrainOrigin is { } drainOrigin && drainOrigin.StartsWith("app setting", StringComparison.Ordinal))
+                if (budget.DrainOrigin is { Kind: OriginKind.AppSetting } drainOrigin)
                 {
-                    WriteSetting(w, "drain", budget.DrainSeconds, drainOrigin);
+                    WriteSetting(w, "drain", budget.DrainSeconds, drainOrigin.Text);
                 }
             }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Handoff.Analysis.Configuration;
 using Handoff.Analysis.Kubernetes;
 using Handoff.Analysis.Model;
 using Handoff.Analysis.Timing.Providers;
@@ -9,8 +10,8 @@ namespace Handoff.Analysis.Timing;
 
 /// <summary>A number the app's own settings show, and where it was read.</summary>
 /// <param name="Seconds">The number, in seconds.</param>
-/// <param name="Origin">Where it was read, as reports print it ("app setting: env Handoff__DrainTimeoutSeconds=25 of container 'api'").</param>
-public sealed record AppSetting(double Seconds, string Origin)
+/// <param name="Origin">Where it was read (an <see cref="OriginKind.AppSetting"/>, or the workload's <see cref="OriginKind.Annotation"/> that overrides it).</param>
+public sealed record AppSetting(double Seconds, ValueOrigin Origin)
 {
     /// <summary>The environment variable that sets the number, when raising it means changing that variable; else null.</summary>
     public string? Variable { get; init; }
@@ -237,8 +238,7 @@ public static partial class AppShutdownSettings
 
     private static double? Seconds(string? text) => text is null ? null : Durations.ParseSeconds(text.TrimEnd(';'));
 
-    private static string Origin(string what, Container container) =>
-        string.Create(CultureInfo.InvariantCulture, $"app setting: {what} of container '{container.Name}'");
+    private static ValueOrigin Origin(string what, Container container) => ValueOrigin.FromAppSetting(what, container.Name);
 
     [GeneratedRegex(@"(^|[\s;{])worker_shutdown_timeout\s+(?<value>[0-9]+[a-z]*)\s*;", RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex NginxShutdownTimeout();

@@ -63,10 +63,10 @@ public sealed record TimeBudget
     public double InAppDelaySeconds => Termination.InAppDelaySeconds;
 
     /// <summary>Where the in-app delay came from (see <see cref="PodTermination.InAppDelayOrigin"/>).</summary>
-    public string? InAppDelayOrigin => Termination.InAppDelayOrigin;
+    public ValueOrigin? InAppDelayOrigin => Termination.InAppDelayOrigin;
 
     /// <summary>Whether the in-app delay was read from the app's own settings rather than declared with the annotation.</summary>
-    public bool InAppDelayFromAppSettings => InAppDelayOrigin?.StartsWith("app setting", StringComparison.Ordinal) == true;
+    public bool InAppDelayFromAppSettings => InAppDelayOrigin?.Kind == OriginKind.AppSetting;
 
     /// <summary>S: time from deletion until the process stops taking new requests = preStop + in-app delay (0 + delay when the preStop length is unknown).</summary>
     public double StopListeningSeconds => Termination.StopsListeningAt ?? Math.Min(InAppDelaySeconds, SigkillAtSeconds);
@@ -130,7 +130,7 @@ public sealed record TimeBudget
         // (this container's server flags and env), then the file's one number for every workload.
         var termination = PodTermination.Of(workload);
         var drain = timing.Drain is { } given && timing.DrainOverridesAnnotations ? given
-            : declaredDrain is { } annotated ? new Setting<double>(annotated, $"annotation {HandoffAnnotations.DrainSeconds}")
+            : declaredDrain is { } annotated ? new Setting<double>(annotated, ValueOrigin.FromAnnotation(HandoffAnnotations.DrainSeconds))
             : AppShutdownSettings.Drain(workload, termination.Container, model) is { } app ? new Setting<double>(app.Seconds, app.Origin)
             : timing.Drain;
         var resolvedPlanes = planes.Planes;
@@ -139,7 +139,7 @@ public sealed record TimeBudget
         {
             // The user's number is the slowest plane's: it replaces the profile's estimates, kept as one plane of that kind.
             var kind = resolvedPlanes.Count > 0 ? resolvedPlanes.MaxBy(p => p.PropagationSeconds)!.Kind : PlaneKind.KubeProxy;
-            resolvedPlanes = [new DataPlane(GivenPlaneName, kind, propagation.Value, $"given: {propagation.Origin}")];
+            resolvedPlanes = [new DataPlane(GivenPlaneName, kind, propagation.Value, $"given: {propagation.Origin.Text}")];
         }
 
         return new TimeBudget
@@ -168,13 +168,13 @@ public sealed record TimeBudget
     public const string GivenPlaneName = "propagation";
 
     /// <summary>Where the propagation came from when the user gave it (--propagation, .handoff.yaml:line:column); null when the profile's.</summary>
-    public string? PropagationOrigin { get; init; }
+    public ValueOrigin? PropagationOrigin { get; init; }
 
     /// <summary>Whether P is the user's own number (measured or stated), not a profile's estimate.</summary>
     public bool PropagationGiven => PropagationOrigin is not null;
 
-    /// <summary>Where D came from (--drain, .handoff.yaml, the annotation, "app setting: ..."); null for the default.</summary>
-    public string? DrainOrigin { get; init; }
+    /// <summary>Where D came from (--drain, .handoff.yaml, the annotation, the app's own settings); null for the default.</summary>
+    public ValueOrigin? DrainOrigin { get; init; }
 
     /// <summary>Reads how long a preStop hook runs (see <see cref="PreStopHook"/>; 0 when unknown).</summary>
     public static (double Seconds, PreStopSource Source) PreStopDuration(Workload workload, Container? container)

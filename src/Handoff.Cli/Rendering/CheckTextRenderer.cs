@@ -1,4 +1,5 @@
 using Handoff.Analysis;
+using Handoff.Analysis.Configuration;
 using Handoff.Analysis.Manifests;
 using Handoff.Analysis.Rules;
 using Handoff.Analysis.Timing;
@@ -115,11 +116,11 @@ internal static class CheckTextRenderer
             _ => $"preStop {Seconds(b.PreStopSeconds)}",
         };
         var profile = $"profile {b.Profile.Profile.Id} ({b.Profile.Reason}); ";
-        var delay = b.InAppDelaySeconds > 0 ? $" + in-app delay {Seconds(b.InAppDelaySeconds)}{(b.InAppDelayFromAppSettings ? $" ({b.InAppDelayOrigin})" : string.Empty)}" : string.Empty;
+        var delay = b.InAppDelaySeconds > 0 ? $" + in-app delay {Seconds(b.InAppDelaySeconds)}{(b.InAppDelayFromAppSettings ? $" ({b.InAppDelayOrigin!.Text})" : string.Empty)}" : string.Empty;
         var planes = b.PropagationGiven
-            ? $"{Seconds(b.PropagationSeconds)}, your number ({b.PropagationOrigin})"
+            ? $"{Seconds(b.PropagationSeconds)}, your number ({b.PropagationOrigin!.Text})"
             : string.Join(", ", b.Planes.Select(p => $"{p.Name} {Seconds(p.PropagationSeconds)}"));
-        var drainFrom = b.DrainOrigin is { } origin && !origin.StartsWith("annotation", StringComparison.Ordinal) ? $"; drain {Seconds(b.DrainSeconds)} ({origin})" : string.Empty;
+        var drainFrom = b.DrainOrigin is { Kind: not OriginKind.Annotation } origin ? $"; drain {Seconds(b.DrainSeconds)} ({origin.Text})" : string.Empty;
         return $"{profile}budget: {preStop}{delay}; SIGTERM at {Seconds(b.SigtermAtSeconds)}, stops listening at {Seconds(b.StopListeningSeconds)}, SIGKILL at {Seconds(b.SigkillAtSeconds)}; endpoints removed after {planes}{drainFrom}; exposure {Seconds(b.ExposureSeconds)}.";
     }
 

@@ -36,7 +36,7 @@ public sealed class ConfigReaderTests
 
         errors.ShouldBeEmpty();
         config!.Profile!.Value.ShouldBe("aws-alb");
-        config.Profile.Origin.ShouldBe(".handoff.yaml:2:10");
+        config.Profile.Origin.ShouldBe(new ValueOrigin(OriginKind.ConfigFile, ".handoff.yaml:2:10"));
         config.Version!.Value.ToString().ShouldBe("1.31");
         config.Propagation!.Value.ShouldBe(Latency.Exactly(25));
         config.PropagationRules.Select(r => (r.Namespace, r.Workload, r.Latency.MinSeconds, r.Latency.MaxSeconds))
@@ -160,7 +160,7 @@ public sealed class ConfigReaderTests
         resolved.Options.Profile.ShouldBe("gke-neg");
         resolved.Options.Version.ToString().ShouldBe("1.33");
         resolved.Options.Timing.Propagation!.Value.ShouldBe(Latency.Exactly(12));
-        resolved.Options.Timing.Propagation.Origin.ShouldBe("--propagation 12s");
+        resolved.Options.Timing.Propagation.Origin.ShouldBe(new ValueOrigin(OriginKind.CommandLine, "--propagation 12s"));
         resolved.Options.Timing.Drain!.Value.ShouldBe(15);
         resolved.Settings.Single(s => s.Key == "profile").Origin.ShouldBe("--profile");
         resolved.Settings.Single(s => s.Key == "buffer").Origin.ShouldBe("default");
@@ -236,7 +236,7 @@ public sealed class ConfigReaderTests
         var byName = result.Budgets.ToDictionary(b => b.Workload.Name);
 
         byName["api-orders"].PropagationSeconds.ShouldBe(25);
-        byName["api-orders"].PropagationOrigin.ShouldBe(".handoff.yaml:4:24");
+        byName["api-orders"].PropagationOrigin.ShouldBe(new ValueOrigin(OriginKind.ConfigFile, ".handoff.yaml:4:24"));
         byName["ledger"].PropagationSeconds.ShouldBe(40);
         byName["web"].PropagationSeconds.ShouldBe(8);
         byName["web"].Planes.ShouldHaveSingleItem().Name.ShouldBe(TimeBudget.GivenPlaneName);
@@ -244,7 +244,7 @@ public sealed class ConfigReaderTests
         // The file's drain is a default: a workload's own annotation still wins.
         byName["api-orders"].DrainSeconds.ShouldBe(45);
         byName["web"].DrainSeconds.ShouldBe(30);
-        byName["web"].DrainOrigin.ShouldBe(".handoff.yaml:5:8");
+        byName["web"].DrainOrigin.ShouldBe(new ValueOrigin(OriginKind.ConfigFile, ".handoff.yaml:5:8"));
     }
 
     [Fact]

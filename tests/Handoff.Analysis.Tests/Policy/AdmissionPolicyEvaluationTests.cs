@@ -161,7 +161,7 @@ public sealed class AdmissionPolicyEvaluationTests(ITestOutputHelper output)
         // 12 s ('.handoff.yaml' propagation); the policy generated from the same inputs fails HO102 in the same severity.
         var fixture = File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "rules", "HO102", "fire-short-sleep.yaml"));
         var obj = ManifestSet.FromText(fixture).Objects.First(o => o.Kind == "Deployment");
-        var measured = new Handoff.Analysis.Configuration.TimingSettings { Propagation = new Handoff.Analysis.Configuration.Setting<Latency>(new Latency(12, 12), ".handoff.yaml:1:14") };
+        var measured = new Handoff.Analysis.Configuration.TimingSettings { Propagation = new Handoff.Analysis.Configuration.Setting<Latency>(new Latency(12, 12), Handoff.Analysis.Configuration.ValueOrigin.FromConfigFile(".handoff.yaml", 1, 14)) };
         foreach (var (timing, severity) in new[] { (Handoff.Analysis.Configuration.TimingSettings.None, Severity.Warning), (measured, Severity.Error) })
         {
             var check = Analyzer.Analyze(ManifestSet.FromText(fixture), new AnalysisOptions { Timing = timing }).Findings.Single(f => f.Rule.Id == "HO102");

@@ -23,7 +23,7 @@ public sealed class AppShutdownSettingsTests
         var budget = Analyze(fixture).Budgets.ShouldHaveSingleItem();
 
         budget.DrainSeconds.ShouldBe(seconds);
-        budget.DrainOrigin.ShouldBe(origin);
+        budget.DrainOrigin.ShouldBe(new ValueOrigin(OriginKind.AppSetting, origin));
         budget.DrainDeclared.ShouldBeTrue();
         budget.RequiredGraceSeconds.ShouldBe(budget.StopListeningSeconds + seconds + TimeBudget.DefaultBufferSeconds);
     }
@@ -48,7 +48,7 @@ public sealed class AppShutdownSettingsTests
     {
         var budget = AnalyzeText(Deployment(commandLine, env)).Budgets.Single();
 
-        (budget.DrainSeconds, budget.DrainOrigin).ShouldBe((seconds, origin));
+        (budget.DrainSeconds, budget.DrainOrigin).ShouldBe((seconds, new ValueOrigin(OriginKind.AppSetting, origin)));
     }
 
     [Fact]
@@ -64,13 +64,14 @@ public sealed class AppShutdownSettingsTests
     {
         var gunicorn = Deployment("command: [gunicorn, --graceful-timeout, \"45\", app:app]", "");
         var annotated = gunicorn.Replace("  template:\n    metadata:\n", "  template:\n    metadata:\n      annotations: {handoff.dev/drain-seconds: \"12\"}\n", StringComparison.Ordinal);
-        var file = new TimingSettings { Drain = new Setting<double>(50, ".handoff.yaml:3:8") };
-        var commandLine = new TimingSettings { Drain = new Setting<double>(5, "--drain 5s"), DrainOverridesAnnotations = true };
+        var file = new TimingSettings { Drain = new Setting<double>(50, ValueOrigin.FromConfigFile(".handoff.yaml", 3, 8)) };
+        var commandLine = new TimingSettings { Drain = new Setting<double>(5, ValueOrigin.FromCommandLine("--drain", "5s")), DrainOverridesAnnotations = true };
 
-        AnalyzeText(gunicorn, file).Budgets.Single().DrainOrigin.ShouldBe("app setting: gunicorn --graceful-timeout 45 of container 'app'", "the app's own flag beats the file's one number for every workload");
-        AnalyzeText(annotated, file).Budgets.Single().DrainSeconds.ShouldBe(12, "the workload's annotation beats the app's flag");
-        AnalyzeText(annotated, commandLine).Budgets.Single().DrainOrigin.ShouldBe("--drain 5s");
-        AnalyzeText(Deployment("command: [/app/server]", ""), file).Budgets.Single().DrainOrigin.ShouldBe(".handoff.yaml:3:8");
+        AnalyzeText(gunicorn, file).Budgets.Single().DrainOrigin.ShouldBe(new ValueOrigin(OriginKind.AppSetting, "app setting: gunicorn --graceful-timeout 45 of container 'app'"), "the app's own flag beats the file's one number for every workload");
+        var annotatedBudget = AnalyzeText(annotated, file).Budgets.Single();
+        (annotatedBudget.DrainSeconds, annotatedBudget.DrainOrigin).ShouldBe((12, new ValueOrigin(OriginKind.Annotation, "annotation handoff.dev/drain-seconds")), "the workload's annotation beats the app's flag");
+        AnalyzeText(annotated, commandLine).Budgets.Single().DrainOrigin.ShouldBe(new ValueOrigin(OriginKind.CommandLine, "--drain 5s"));
+        AnalyzeText(Deployment("command: [/app/server]", ""), file).Budgets.Single().DrainOrigin.ShouldBe(new ValueOrigin(OriginKind.ConfigFile, ".handoff.yaml:3:8"));
     }
 
     private static string Deployment(string commandLine, string env) => $$$"""
@@ -110,7 +111,7 @@ public sealed class InAppDelaySettingsTests
         var budget = result.Budgets.ShouldHaveSingleItem();
 
         budget.InAppDelaySeconds.ShouldBe(10);
-        budget.InAppDelayOrigin.ShouldBe("app setting: env Handoff__ShutdownDelay__Mode=Fixed, Handoff__ShutdownDelay__Seconds=10 of container 'api'");
+        budget.InAppDelayOrigin.ShouldBe(new ValueOrigin(OriginKind.AppSetting, "app setting: env Handoff__ShutdownDelay__Mode=Fixed, Handoff__ShutdownDelay__Seconds=10 of container 'api'"));
         budget.StopListeningSeconds.ShouldBe(10);
         budget.DrainSeconds.ShouldBe(20);
         result.Findings.Select(f => f.RuleId).ShouldNotContain("HO101", "the app keeps serving 10 s after SIGTERM");
@@ -119,7 +120,7 @@ public sealed class InAppDelaySettingsTests
         using var json = System.Text.Json.JsonDocument.Parse(Handoff.Analysis.Reporting.JsonReport.ToJson(result));
         var workload = json.RootElement.GetProperty("workloads").EnumerateArray().Single();
         workload.GetProperty("inAppDelay").GetProperty("seconds").GetDouble().ShouldBe(10);
-        workload.GetProperty("inAppDelay").GetProperty("source").GetString().ShouldBe(budget.InAppDelayOrigin);
+        workload.GetProperty("inAppDelay").GetProperty("source").GetString().ShouldBe(budget.InAppDelayOrigin!.Text);
         workload.GetProperty("drain").GetProperty("source").GetString().ShouldBe("app setting: env Handoff__DrainTimeoutSeconds=20 of container 'api'");
     }
 
@@ -134,7 +135,7 @@ public sealed class InAppDelaySettingsTests
         var budget = AnalyzeText(Deployment(mode, more, annotation: null)).Budgets.Single();
 
         budget.InAppDelaySeconds.ShouldBe(seconds);
-        budget.InAppDelayOrigin.ShouldBe(origin is null ? null : $"app setting: {origin} of container 'app'");
+        budget.InAppDelayOrigin.ShouldBe(origin is null ? null : new ValueOrigin(OriginKind.AppSetting, $"app setting: {origin} of container 'app'"));
     }
 
     [Fact]
@@ -142,13 +143,14 @@ public sealed class InAppDelaySettingsTests
     {
         var budget = AnalyzeText(Deployment("Fixed", "- {name: Handoff__ShutdownDelay__Seconds, value: \"10\"}", annotation: "4")).Budgets.Single();
 
-        (budget.InAppDelaySeconds, budget.InAppDelayOrigin).ShouldBe((4, "annotation handoff.dev/shutdown-delay-seconds"));
+        (budget.InAppDelaySeconds, budget.InAppDelayOrigin).ShouldBe((4, new ValueOrigin(OriginKind.Annotation, "annotation handoff.dev/shutdown-delay-seconds")));
+        budget.InAppDelayFromAppSettings.ShouldBeFalse();
     }
 
     [Fact]
     public void Analyze_EnvDelayShorterThanPropagation_HO102AsksForTheVariable()
     {
-        var result = AnalyzeText(Deployment("Fixed", "- {name: Handoff__ShutdownDelay__Seconds, value: \"1\"}", annotation: null), new TimingSettings { Propagation = new Setting<Latency>(new Latency(8, 8), "--propagation 8s") });
+        var result = AnalyzeText(Deployment("Fixed", "- {name: Handoff__ShutdownDelay__Seconds, value: \"1\"}", annotation: null), new TimingSettings { Propagation = new Setting<Latency>(new Latency(8, 8), ValueOrigin.FromCommandLine("--propagation", "8s")) });
         var finding = result.Findings.Single(f => f.RuleId == "HO102");
 
         finding.Severity.ShouldBe(Severity.Error, "a propagation the user gave makes S < P a certain loss");

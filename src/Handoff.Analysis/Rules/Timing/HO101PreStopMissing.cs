@@ -38,7 +38,7 @@ public sealed class HO101PreStopMissing : WorkloadRule
                 {
                     Terms = [new Term(Measure.Propagation, Quantity.Seconds(budget.PropagationSeconds), slowest?.Name)],
                 };
-                yield return context.Report(context.Violation(requirement, container.Node, container) with { Profile = context.Profile.Id, Evidence = context.Budget.PropagationOrigin });
+                yield return context.Report(context.Violation(requirement, container.Node, container) with { Profile = context.Profile.Id, Evidence = context.Budget.PropagationOrigin?.Text });
             }
         }
     }

@@ -70,7 +70,7 @@ public sealed class HO102PreStopShorterThanPropagation : WorkloadRule
 
                 // A propagation the user measured (--propagation, .handoff.yaml) makes S < P a certain loss, not an estimate.
                 Case = b.PropagationGiven ? "given-propagation" : null,
-                Evidence = b.PropagationOrigin,
+                Evidence = b.PropagationOrigin?.Text,
                 Severity = b.PropagationGiven ? Severity.Error : null,
                 Nodes = Nodes(context.Workload),
                 Observed =

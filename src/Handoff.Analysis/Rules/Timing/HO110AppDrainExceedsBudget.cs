@@ -1,3 +1,4 @@
+using Handoff.Analysis.Configuration;
 using Handoff.Analysis.Model;
 
 namespace Handoff.Analysis.Rules.Timing;
@@ -32,7 +33,7 @@ public sealed class HO110AppDrainExceedsBudget : WorkloadRule
         {
             Observed =
             [
-                new Term(Measure.Drain, Quantity.Seconds(b.DrainSeconds), b.DrainOrigin is { } origin && !origin.StartsWith("annotation", StringComparison.Ordinal) ? origin : null),
+                new Term(Measure.Drain, Quantity.Seconds(b.DrainSeconds), b.DrainOrigin is { Kind: not OriginKind.Annotation } origin ? origin.Text : null),
                 new Term(Measure.DrainWindow, Quantity.Seconds(b.DrainWindowSeconds)),
                 new Term(Measure.StopListening, Quantity.Seconds(b.StopListeningSeconds)),
                 new Term(Measure.SigkillAt, Quantity.Seconds(b.SigkillAtSeconds)),
