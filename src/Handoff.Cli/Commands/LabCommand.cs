@@ -97,7 +97,7 @@ internal static class LabCommand
             }
 
             // Without --duration the load lasts what this manifest's rollout needs.
-            var sized = r.GetValue(duration) is null && spec is not null ? LabRunLength.For(spec, (delay ?? LabDefaults.Propagation).Max) : ((TimeSpan Duration, string Reason)?)null;
+            var sized = r.GetValue(duration) is null && spec is not null ? LabRunLength.For(spec, (delay ?? LabDefaults.Propagation).Max, kind.IsLongLived()) : ((TimeSpan Duration, string Reason)?)null;
             var reportDir = r.GetValue(report);
             var options = new LabOptions
             {

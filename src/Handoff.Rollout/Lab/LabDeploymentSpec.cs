@@ -34,6 +34,9 @@ public sealed record LabDeploymentSpec
     /// <summary>The container's preStop hook, or null.</summary>
     public LabPreStop? PreStop { get; init; }
 
+    /// <summary>The app's long-lived drain window, from the 'handoff.dev/long-lived-drain-seconds' annotation; null when not declared.</summary>
+    public TimeSpan? LongLivedDrain { get; init; }
+
     /// <summary>The readiness probe, or null (then the pod is ready as soon as its process runs).</summary>
     public LabProbe? Readiness { get; init; }
 

@@ -127,6 +127,7 @@ public static class LabManifestReader
                 MinReady = TimeSpan.FromSeconds(deployment.MinReadySeconds),
                 GracePeriod = TimeSpan.FromSeconds(termination.GraceSeconds),
                 PreStop = PreStop(termination, container, port),
+                LongLivedDrain = HandoffAnnotations.Seconds(deployment, HandoffAnnotations.LongLivedDrainSeconds) is { } drain and >= 0 ? TimeSpan.FromSeconds(drain) : null,
                 Readiness = Probe(container.Readiness, container, port),
                 Startup = Probe(container.Startup, container, port),
                 ContainerPort = port,

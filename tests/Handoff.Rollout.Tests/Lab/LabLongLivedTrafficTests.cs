@@ -149,10 +149,12 @@ public class LabLongLivedTrafficTests
         text.ShouldContain("in TCP mode (L4, per connection");
         text.ShouldContain("grpc-status 14 (UNAVAILABLE) x8");
 
-        // On the wire, as each client received it: the pod's GOAWAY, and its RST_STREAM(NO_ERROR) after the trailers.
-        summary.Http2Frames.ShouldContain(new KeyValuePair<string, int>("GOAWAY (NO_ERROR)", Connections));
-        summary.Http2Frames.ShouldContain(new KeyValuePair<string, int>("RST_STREAM (NO_ERROR)", Connections));
-        unavailable.ShouldAllBe(r => r.Session!.Http2Frames == "GOAWAY (NO_ERROR), RST_STREAM (NO_ERROR)");
+        // On the wire, as each client received it: the pod's GOAWAY before the trailers, and its RST_STREAM(NO_ERROR)
+        // after them (that one can come in a read after the stream's record was taken, so it is not required of every
+        // stream); never a CANCEL.
+        unavailable.ShouldAllBe(r => r.Session!.Http2Frames != null && r.Session.Http2Frames.StartsWith("GOAWAY (NO_ERROR)", StringComparison.Ordinal));
+        summary.Http2Frames.ShouldContain(f => f.Key == "RST_STREAM (NO_ERROR)" && f.Value > 0);
+        summary.Http2Frames.ShouldAllBe(f => f.Key == "GOAWAY (NO_ERROR)" || f.Key == "RST_STREAM (NO_ERROR)");
         await LabRuns.ShouldHaveLeftNothingAsync(result);
     }
 

@@ -31,4 +31,22 @@ public class LabRunLengthTests
         longPlane.ShouldBeGreaterThan(shortPlane + TimeSpan.FromSeconds(15));
         reason.ShouldContain("old pods gone 20 s after deletion");
     }
+
+    [Fact]
+    public void For_LongLivedTraffic_WaitsForTheDeclaredDrainOrTheGracePeriod()
+    {
+        // long-lived.yaml: preStop 2 s, grace 20 s, 'handoff.dev/long-lived-drain-seconds: "10"'.
+        var declared = LabManifestReader.Read(TestPaths.Fixture("long-lived.yaml"));
+        // The Helm chart of a gRPC chat service: preStop 5 s, grace 30 s, nothing declared. Plain ASP.NET Core keeps its
+        // streams until its 30 s shutdown timeout, so a run sized for requests was cut short before the rollout ended.
+        var undeclared = LabManifestReader.Read(Path.Combine(TestPaths.Root, "tests", "fixtures", "field", "helm-grpc-chat", "rendered.yaml"));
+
+        declared.LongLivedDrain.ShouldBe(TimeSpan.FromSeconds(10));
+        undeclared.LongLivedDrain.ShouldBeNull();
+        LabRunLength.For(declared, TimeSpan.FromSeconds(1), longLived: true).Reason
+            .ShouldContain("old pods gone 13 s after deletion; long-lived connections: preStop + the declared drain 10 s)");
+        LabRunLength.For(undeclared, TimeSpan.FromSeconds(2), longLived: true).Reason
+            .ShouldContain("old pods gone 32 s after deletion; long-lived connections: up to the grace period, as no long-lived drain is declared)");
+        LabRunLength.For(undeclared, TimeSpan.FromSeconds(2)).Reason.ShouldContain("old pods gone 6 s after deletion)");
+    }
 }
