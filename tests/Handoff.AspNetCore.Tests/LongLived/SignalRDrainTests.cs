@@ -20,16 +20,6 @@ public sealed class SignalRDrainTests
 {
     private const int Connections = 4;
 
-    public SignalRDrainTests()
-    {
-        // The test host's own runners hold two thread-pool threads for the whole run (the vstest message loop and
-        // xunit's adapter, seen with dotnet-stack); on a 2-core machine that is the pool's minimum, so a close turn's
-        // timer callback could wait about a second for a thread and three turns fire together. The spread measured
-        // here is the library's, not the pool's ramp-up.
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 16), Math.Max(io, 16));
-    }
-
     [Theory]
     [InlineData(HttpTransportType.WebSockets)]
     [InlineData(HttpTransportType.ServerSentEvents)]
